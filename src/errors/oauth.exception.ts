@@ -1,0 +1,87 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { OAuthErrorCode } from './oauth-error-code.js';
+
+/** JSON body of an OAuth error response (RFC 6749 §5.2). */
+export interface OAuthErrorBody {
+  error: OAuthErrorCode;
+  error_description?: string;
+  error_uri?: string;
+}
+
+/**
+ * The one exception the module throws for protocol errors: an RFC error code, its HTTP status,
+ * and the response headers the RFC asks for (e.g. `WWW-Authenticate`). Descriptions are fixed
+ * strings written here or by callers; they never echo a password, token or secret.
+ */
+export class OAuthException extends HttpException {
+  constructor(
+    readonly code: OAuthErrorCode,
+    readonly description: string | undefined,
+    status: number,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(description ? { error: code, error_description: description } : { error: code }, status);
+  }
+
+  /** The RFC body, with `error_uri` when the module is configured with one. */
+  toBody(errorUri?: string): OAuthErrorBody {
+    const body: OAuthErrorBody = { error: this.code };
+    if (this.description) body.error_description = this.description;
+    if (errorUri) body.error_uri = errorUri;
+    return body;
+  }
+
+  withHeaders(headers: Record<string, string>): OAuthException {
+    return new OAuthException(this.code, this.description, this.getStatus(), {
+      ...this.headers,
+      ...headers,
+    });
+  }
+
+  static invalidRequest(description: string): OAuthException {
+    return new OAuthException(OAuthErrorCode.InvalidRequest, description, HttpStatus.BAD_REQUEST);
+  }
+
+  /** 401; `basicRealm` adds `WWW-Authenticate: Basic` when the client used the header (§5.2). */
+  static invalidClient(description: string, basicRealm?: string): OAuthException {
+    const headers: Record<string, string> = basicRealm
+      ? { 'WWW-Authenticate': `Basic realm="${basicRealm}", charset="UTF-8"` }
+      : {};
+    return new OAuthException(
+      OAuthErrorCode.InvalidClient,
+      description,
+      HttpStatus.UNAUTHORIZED,
+      headers,
+    );
+  }
+
+  static invalidGrant(description: string): OAuthException {
+    return new OAuthException(OAuthErrorCode.InvalidGrant, description, HttpStatus.BAD_REQUEST);
+  }
+
+  static unauthorizedClient(description: string): OAuthException {
+    return new OAuthException(OAuthErrorCode.UnauthorizedClient, description, HttpStatus.BAD_REQUEST);
+  }
+
+  static unsupportedGrantType(description: string): OAuthException {
+    return new OAuthException(
+      OAuthErrorCode.UnsupportedGrantType,
+      description,
+      HttpStatus.BAD_REQUEST,
+    );
+  }
+
+  static invalidScope(description: string): OAuthException {
+    return new OAuthException(OAuthErrorCode.InvalidScope, description, HttpStatus.BAD_REQUEST);
+  }
+
+  /** 503 with `Retry-After` (SECURITY.md 18): storage is down, nothing was issued or decided. */
+  static temporarilyUnavailable(retryAfterSeconds = 5): OAuthException {
+    return new OAuthException(
+      OAuthErrorCode.TemporarilyUnavailable,
+      'The authorization server is temporarily unavailable, try again later',
+      HttpStatus.SERVICE_UNAVAILABLE,
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}

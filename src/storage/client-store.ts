@@ -1,0 +1,63 @@
+import type { Page } from './user-store.js';
+
+/** RFC 6749 §2.1 client types. */
+export type ClientType = 'public' | 'confidential';
+
+/** Grant types a client may be allowed to use (RFC 6749 §4, §6). */
+export type GrantType = 'password' | 'refresh_token' | 'client_credentials';
+export const GRANT_TYPES: readonly GrantType[] = ['password', 'refresh_token', 'client_credentials'];
+
+/** A registered client. Field names follow RFC 7591 in the management API. Never carries a secret. */
+export interface SentinelClient {
+  clientId: string;
+  clientName: string;
+  clientType: ClientType;
+  grantTypes: GrantType[];
+  /** Space-delimited scopes the client may request; empty means it may request no scope. */
+  scope: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewClient {
+  clientName: string;
+  clientType: ClientType;
+  grantTypes: GrantType[];
+  scope: string;
+}
+
+export interface ClientChanges {
+  clientName?: string;
+  grantTypes?: GrantType[];
+  scope?: string;
+}
+
+/** A client together with its secret, returned once at creation or rotation (SECURITY.md 21). */
+export interface ClientWithSecret {
+  client: SentinelClient;
+  /** Raw secret for confidential clients; `undefined` for public clients. */
+  clientSecret?: string;
+}
+
+export interface ClientQuery {
+  page: number;
+  perPage: number;
+}
+
+/** Port: registered clients. Secrets are stored as SHA-256 digests only (SECURITY.md 20). */
+export interface ClientStore {
+  findById(clientId: string): Promise<SentinelClient | null>;
+  /**
+   * Returns the confidential client when `clientSecret` matches its stored digest (constant-time),
+   * otherwise `null` — also for unknown and public clients.
+   */
+  verifySecret(clientId: string, clientSecret: string): Promise<SentinelClient | null>;
+  create(client: NewClient): Promise<ClientWithSecret>;
+  list(query: ClientQuery): Promise<Page<SentinelClient>>;
+  update(clientId: string, changes: ClientChanges): Promise<SentinelClient | null>;
+  /** Issues a new secret for a confidential client; `null` when unknown or public. */
+  rotateSecret(clientId: string): Promise<ClientWithSecret | null>;
+  delete(clientId: string): Promise<boolean>;
+}
+/** DI token of the {@link ClientStore} port. */
+export const ClientStore = Symbol('SENTINEL:ClientStore');

@@ -1,0 +1,21 @@
+/**
+ * Starts real backing services for the tests: redis-server and FerretDB (SQLite backend) on
+ * free loopback ports in a temporary directory. Every handle can be stopped and started again
+ * on the same port and data directory, which the fault-tolerance tests use.
+ */
+export interface ServiceHandle {
+    readonly name: string;
+    readonly url: string;
+    readonly description: string;
+    stop(): Promise<void>;
+    start(): Promise<void>;
+}
+export declare function freePort(): Promise<number>;
+export declare function findRedisServer(): string;
+export declare function findFerretDb(): string;
+export declare function startRedis(dir: string): Promise<ServiceHandle>;
+export declare function startFerretDb(dir: string): Promise<ServiceHandle>;
+export declare function makeServiceDir(prefix: string): {
+    path: string;
+    remove(): void;
+};

@@ -16,6 +16,7 @@ export default {
   },
   globalSetup: '<rootDir>/test/harness/global-setup.js',
   globalTeardown: '<rootDir>/test/harness/global-teardown.js',
+  reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

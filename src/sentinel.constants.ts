@@ -13,3 +13,8 @@ export const BEARER_STRATEGY = 'sentinel-bearer';
 export const USERS_COLLECTION = 'sentinel_users';
 export const CLIENTS_COLLECTION = 'sentinel_clients';
 export const TOKENS_COLLECTION = 'sentinel_tokens';
+
+/** DI tokens of the module's internals. */
+export const SENTINEL_ROUTES = 'SENTINEL:ROUTES';
+export const SENTINEL_STORAGE = 'SENTINEL:STORAGE';
+export const SENTINEL_CACHE = 'SENTINEL:CACHE';

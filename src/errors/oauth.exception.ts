@@ -60,7 +60,11 @@ export class OAuthException extends HttpException {
   }
 
   static unauthorizedClient(description: string): OAuthException {
-    return new OAuthException(OAuthErrorCode.UnauthorizedClient, description, HttpStatus.BAD_REQUEST);
+    return new OAuthException(
+      OAuthErrorCode.UnauthorizedClient,
+      description,
+      HttpStatus.BAD_REQUEST,
+    );
   }
 
   static unsupportedGrantType(description: string): OAuthException {
@@ -73,6 +77,28 @@ export class OAuthException extends HttpException {
 
   static invalidScope(description: string): OAuthException {
     return new OAuthException(OAuthErrorCode.InvalidScope, description, HttpStatus.BAD_REQUEST);
+  }
+
+  /**
+   * 405 `invalid_request` with `Allow: POST`: the token endpoint accepts POST only
+   * (RFC 6749 §3.2, SECURITY.md 1). No token is issued.
+   */
+  static methodNotAllowed(allow = 'POST'): OAuthException {
+    return new OAuthException(
+      OAuthErrorCode.InvalidRequest,
+      `The endpoint accepts ${allow} only`,
+      HttpStatus.METHOD_NOT_ALLOWED,
+      { Allow: allow },
+    );
+  }
+
+  /** 413 `invalid_request`: the request body is over the cap, refused before any hashing (SECURITY.md 2). */
+  static payloadTooLarge(limitBytes: number): OAuthException {
+    return new OAuthException(
+      OAuthErrorCode.InvalidRequest,
+      `The request body exceeds ${limitBytes} bytes`,
+      HttpStatus.PAYLOAD_TOO_LARGE,
+    );
   }
 
   /** 503 with `Retry-After` (SECURITY.md 18): storage is down, nothing was issued or decided. */

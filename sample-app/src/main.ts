@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { seedDemoData } from './demo-seed.js';
+import { readSampleConfig } from './sample-config.js';
+
+/** Starts the sample app; returns the app and the base URL it listens on. */
+export async function bootstrap(env: NodeJS.ProcessEnv = process.env, print = console.log) {
+  const config = readSampleConfig(env);
+  const app = await NestFactory.create(AppModule.register(config), { logger: ['error', 'warn', 'log'] });
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host}:${port}`;
+  const prefix = config.sentinel.routePrefix ?? '/oauth';
+  const tokenPath = config.sentinel.tokenPath ?? '/token';
+  print(`\nnestjs-sentinel sample app listening on ${base}`);
+  if (config.inMemory && tokenPath !== false) {
+    const demo = await seedDemoData(app);
+    const tokenUrl = `${base}${prefix === '/' ? '' : prefix}${tokenPath}`;
+    print(`\nDemo user "${demo.username}" / "${demo.password}", public client "${demo.clientId}".`);
+    print('Get a token:');
+    print(
+      `  curl -s -X POST ${tokenUrl} -d grant_type=password -d client_id=${demo.clientId} ` +
+        `-d username=${demo.username} -d password=${demo.password}`,
+    );
+    print('Then call the protected endpoint:');
+    print(`  curl -s ${base}/endpoint -H "Authorization: Bearer <access_token>"\n`);
+  }
+  return { app, base };
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  bootstrap().catch((error: unknown) => {
+    new Logger('SampleApp').error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the real services the test suite runs against, when they are missing:
+#   - redis-server from Debian's packages
+#   - FerretDB 1.24.2 (MongoDB wire protocol, SQLite backend), built from its Go module
+# Idempotent: exits in well under a second when both are present.
+set -euo pipefail
+
+FERRETDB_VERSION=v1.24.2
+FERRETDB_TOOLCHAIN=go1.24.3
+GOBIN_DIR="${GOBIN:-$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin}"
+
+need_sudo() { if [ "$(id -u)" -ne 0 ]; then echo sudo; fi; }
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "==> installing redis-server (Debian package)"
+  $(need_sudo) apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $(need_sudo) apt-get install -y -qq redis-server >/dev/null
+fi
+# The package starts a system-wide redis on :6379; the tests start their own on free ports.
+
+ferretdb_ok() {
+  local bin="$1"
+  [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "version: ${FERRETDB_VERSION}"
+}
+
+if ! ferretdb_ok "$GOBIN_DIR/ferretdb" && ! ferretdb_ok "$(command -v ferretdb 2>/dev/null || true)"; then
+  echo "==> building FerretDB ${FERRETDB_VERSION} into $GOBIN_DIR"
+  command -v go >/dev/null 2>&1 || { echo "Go is required to build FerretDB (https://go.dev/dl)"; exit 1; }
+  # `go install …@version` cannot be used as is: the module proxy refuses the module's version
+  # list (needed for its deprecation check), and a build from the module zip panics at start-up
+  # because build/version/version.txt is empty in the zip. So: download exactly this version,
+  # copy it, write version.txt, and build with the toolchain the release was made with.
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && GOTOOLCHAIN="$FERRETDB_TOOLCHAIN" GOFLAGS=-mod=mod \
+    go mod download -json "github.com/FerretDB/FerretDB@${FERRETDB_VERSION}" >"$work/module.json")
+  src_dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' "$work/module.json")"
+  cp -r "$src_dir" "$work/src"
+  chmod -R u+w "$work/src"
+  echo "$FERRETDB_VERSION" >"$work/src/build/version/version.txt"
+  mkdir -p "$GOBIN_DIR"
+  (cd "$work/src" && GOTOOLCHAIN="$FERRETDB_TOOLCHAIN" go build -trimpath -o "$GOBIN_DIR/ferretdb" ./cmd/ferretdb)
+fi
+
+echo "redis-server: $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')"
+echo "ferretdb:     $("$GOBIN_DIR/ferretdb" --version 2>/dev/null | sed -n 's/^version: //p') ($GOBIN_DIR/ferretdb)"

@@ -1,0 +1,148 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * How the module reaches Redis: a URL (`redis://…`, `rediss://…`), ioredis options, or a client
+ * the application already has. URLs and options make a client the module owns and closes at
+ * shutdown; an application's client is used as is and never closed by the module.
+ */
+export type RedisConfig = string | RedisOptions | Redis;
+
+/** A Redis client and whether the module created it (and so must close it). */
+export interface RedisConnection {
+  client: Redis;
+  owned: boolean;
+}
+
+/** Bounds applied to clients the module creates, so no request hangs while Redis is down. */
+export interface RedisConnectionOptions {
+  /** A command without a reply after this many milliseconds is rejected. Default 1000. */
+  commandTimeoutMs?: number;
+  /** A TCP/TLS connect that has not completed after this many milliseconds is retried. Default 2000. */
+  connectTimeoutMs?: number;
+  /** Upper bound of the exponential reconnect backoff, in milliseconds. Default 2000. */
+  maxReconnectDelayMs?: number;
+  /** Where connection loss and recovery are reported (once per outage). Default: a Nest Logger. */
+  logger?: Pick<LoggerService, 'log' | 'warn'>;
+}
+
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 1000;
+export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 2000;
+export const DEFAULT_REDIS_MAX_RECONNECT_DELAY_MS = 2000;
+
+const CLIENT_METHODS = ['get', 'set', 'publish', 'duplicate'] as const;
+
+/**
+ * True for an ioredis client, including one from another copy of ioredis in `node_modules`
+ * (e.g. the one `@liaoliaots/nestjs-redis` depends on), where `instanceof` is false.
+ */
+export function isRedisClient(value: unknown): value is Redis {
+  if (value instanceof Redis) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return CLIENT_METHODS.every((method) => typeof candidate[method] === 'function');
+}
+
+/** Reconnect delay for attempt `times` (1-based): 100, 200, 400 … ms, capped; never gives up. */
+export function reconnectDelay(times: number, maxDelayMs: number): number {
+  return Math.min(100 * 2 ** Math.min(Math.max(times - 1, 0), 16), maxDelayMs);
+}
+
+/**
+ * Turns a {@link RedisConfig} into a client. Clients created here get:
+ * - `commandTimeout` (default 1 s): a command that gets no reply rejects instead of hanging;
+ * - `enableOfflineQueue: false`: while not connected (start-up, outage, reconnect) commands fail
+ *   at once instead of queueing. For a cache that is what we want: the caller falls back to
+ *   MongoDB immediately, and requests never pile up behind a dead connection. The cost is that
+ *   commands issued before the first `ready` fail too; use {@link waitForRedis} at bootstrap;
+ * - `maxRetriesPerRequest: 1` and a `retryStrategy` that keeps reconnecting forever with capped
+ *   exponential backoff, so the client recovers on its own when Redis comes back.
+ * Fields set explicitly in an options object win over these defaults.
+ */
+export function openRedis(
+  config: RedisConfig,
+  options: RedisConnectionOptions = {},
+): RedisConnection {
+  if (isRedisClient(config)) return { client: config, owned: false };
+  const maxDelay = options.maxReconnectDelayMs ?? DEFAULT_REDIS_MAX_RECONNECT_DELAY_MS;
+  const bounded: RedisOptions = {
+    commandTimeout: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeout: options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: (times) => reconnectDelay(times, maxDelay),
+  };
+  const client =
+    typeof config === 'string'
+      ? new Redis(config, bounded)
+      : new Redis({ ...bounded, ...withoutUndefined(config) });
+  reportOutages(client, options.logger ?? new Logger('SentinelRedis'));
+  return { client, owned: true };
+}
+
+/**
+ * Resolves `true` once the client is ready, `false` if it is not within `timeoutMs` (or has been
+ * closed). Never rejects: a cache that is down at start-up must not stop the application.
+ */
+export function waitForRedis(client: Redis, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  if (client.status === 'end') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const settle = (ready: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      resolve(ready);
+    };
+    const onReady = () => settle(true);
+    const onEnd = () => settle(false);
+    const timer = setTimeout(() => settle(false), timeoutMs);
+    client.once('ready', onReady);
+    client.once('end', onEnd);
+  });
+}
+
+/**
+ * Closes the client if the module created it, resolving once its connection is gone; an
+ * application's client is left open.
+ */
+export async function closeRedis({ client, owned }: RedisConnection): Promise<void> {
+  if (!owned || client.status === 'end') return;
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+  if (client.status === 'ready') {
+    // QUIT lets the server finish the commands in flight; bounded by commandTimeout.
+    await client.quit().catch(() => client.disconnect());
+  } else {
+    // Without a connection QUIT cannot be sent (offline queue disabled): stop reconnecting.
+    client.disconnect();
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, client.options.commandTimeout ?? 1000);
+  });
+  await Promise.race([ended, giveUp]);
+  clearTimeout(timer);
+}
+
+function withoutUndefined(options: RedisOptions): RedisOptions {
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as RedisOptions;
+}
+
+/** One warning when the connection is lost and one line when it is back, not one per retry. */
+function reportOutages(client: Redis, logger: Pick<LoggerService, 'log' | 'warn'>): void {
+  let down = false;
+  // Without an 'error' listener ioredis prints every failed reconnect attempt to the console.
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    // The message names host and port at most, never the URL (which may carry a password).
+    logger.warn(`Redis unavailable, the token cache falls back to MongoDB: ${error.message}`);
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.log('Redis connection restored');
+  });
+}

@@ -1,0 +1,110 @@
+import type { Redis } from 'ioredis';
+import { CacheUnavailableError } from './cache.errors.js';
+import type { CacheEntry, CachedToken, TokenCache } from './token-cache.js';
+
+const TOMBSTONE_JSON = '{"revoked":true}';
+
+/**
+ * {@link TokenCache} on Redis: one string key per token digest, `keyPrefix + digest`, holding the
+ * JSON documented on {@link CachedToken} so resource servers in any language can read it. Redis
+ * failures reject with {@link CacheUnavailableError}; the caller falls back to MongoDB.
+ */
+export class RedisTokenCache implements TokenCache {
+  constructor(
+    private readonly client: Redis,
+    private readonly keyPrefix: string,
+  ) {}
+
+  async get(digest: string): Promise<CacheEntry | undefined> {
+    let raw: string | null;
+    try {
+      raw = await this.client.get(this.key(digest));
+    } catch (error) {
+      // Someone else stored a non-string under our key: data we cannot read is a miss.
+      if (isWrongType(error)) return undefined;
+      throw unavailable('get', error);
+    }
+    return raw === null ? undefined : parseCacheEntry(raw);
+  }
+
+  async add(digest: string, token: CachedToken, ttlSeconds: number): Promise<void> {
+    const ttl = clampTtlSeconds(ttlSeconds);
+    try {
+      await this.client.set(this.key(digest), serializeToken(token), 'EX', ttl, 'NX');
+    } catch (error) {
+      throw unavailable('add', error);
+    }
+  }
+
+  async revoke(entries: Array<{ digest: string; ttlSeconds: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    const ttls = entries.map((entry) => clampTtlSeconds(entry.ttlSeconds));
+    // MULTI/EXEC: one round-trip, and a token family is revoked all at once or not at all.
+    const transaction = this.client.multi();
+    entries.forEach((entry, i) =>
+      transaction.set(this.key(entry.digest), TOMBSTONE_JSON, 'EX', ttls[i]),
+    );
+    let results: Array<[Error | null, unknown]> | null;
+    try {
+      results = await transaction.exec();
+    } catch (error) {
+      throw unavailable('revoke', error);
+    }
+    const failed =
+      results === null ? new Error('transaction aborted') : results.find(([e]) => e)?.[0];
+    if (failed) throw unavailable('revoke', failed);
+  }
+
+  private key(digest: string): string {
+    return this.keyPrefix + digest;
+  }
+}
+
+/**
+ * Redis TTLs are whole seconds and at least 1 (`EX 0` is an error). Rounding up keeps a
+ * tombstone alive at least as long as the token it revokes.
+ */
+export function clampTtlSeconds(ttlSeconds: number): number {
+  if (!Number.isFinite(ttlSeconds)) {
+    throw new RangeError(`ttlSeconds must be a finite number, got ${ttlSeconds}`);
+  }
+  return Math.max(1, Math.ceil(ttlSeconds));
+}
+
+/** The documented wire format, with exactly these fields in this order. */
+export function serializeToken(token: CachedToken): string {
+  const { sub, client_id, scope, exp } = token;
+  return JSON.stringify({ sub, client_id, scope, exp });
+}
+
+/**
+ * Reads a cache value defensively: anything that is not exactly a live token or a tombstone
+ * (malformed JSON, wrong types, a value from another application) is a miss, never an error.
+ */
+export function parseCacheEntry(raw: string): CacheEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.revoked === true) return { revoked: true };
+  // `revoked` with any other value is ambiguous; a miss makes the caller ask MongoDB.
+  if ('revoked' in v) return undefined;
+  const { sub, client_id, scope, exp } = v;
+  if (sub !== null && typeof sub !== 'string') return undefined;
+  if (typeof client_id !== 'string' || typeof scope !== 'string') return undefined;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return undefined;
+  return { sub, client_id, scope, exp };
+}
+
+function isWrongType(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('WRONGTYPE');
+}
+
+function unavailable(operation: string, cause: unknown): CacheUnavailableError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new CacheUnavailableError(`Redis token cache ${operation} failed: ${reason}`, { cause });
+}

@@ -1,0 +1,153 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { TokenCache, type CacheEntry, type CachedToken } from '../cache/token-cache.js';
+import { Clock } from '../clock.js';
+import { digest } from '../crypto/digest.js';
+import { OAuthException } from '../errors/oauth.exception.js';
+import { TokenStore, type TokenRecord } from '../storage/token-store.js';
+import type { OAuthIdentity } from './oauth-identity.js';
+
+/** Marks a cache read that failed, as opposed to a miss. */
+const CACHE_DOWN = Symbol('cache down');
+
+/**
+ * Decides whether a presented access token is live: the resource side's hot path (ADR 0004).
+ *
+ * 1. The token cache, by digest: a tombstone means revoked (SECURITY.md 9), a live entry is
+ *    checked against the clock.
+ * 2. On a miss, the {@link TokenStore} (MongoDB, the source of truth); a live record is written
+ *    back to the cache with `add` (SET NX, so it can never overwrite a revocation's tombstone)
+ *    for the token's remaining lifetime.
+ *
+ * Faults (SECURITY.md 17, 18): a failing cache is skipped and the store answers; a failing store
+ * is a 503 `temporarily_unavailable`, never a 401. In resource-server mode there is no store: a
+ * miss is an unknown token, and a failing cache is a 503.
+ */
+@Injectable()
+export class AccessTokenVerifier {
+  private readonly logger = new Logger('SentinelAccessTokenVerifier');
+  // Outage flags, so a fault is logged once when it starts rather than on every request.
+  private cacheDown = false;
+  private storeDown = false;
+
+  constructor(
+    @Inject(TokenCache) private readonly cache: TokenCache,
+    @Inject(Clock) private readonly clock: Clock,
+    @Optional() @Inject(TokenStore) private readonly store: TokenStore | null = null,
+  ) {}
+
+  /**
+   * @param rawToken the bearer token as presented; only its digest is looked up (SECURITY.md 20)
+   *   and neither is ever logged (SECURITY.md 22).
+   * @returns the identity of a live token, or `null` for an unknown, expired or revoked one.
+   * @throws OAuthException `temporarily_unavailable` (503) when no backend can answer.
+   */
+  async verify(rawToken: string): Promise<OAuthIdentity | null> {
+    const key = digest(rawToken);
+    const entry = await this.readCache(key);
+    const now = this.clock.now();
+    if (entry !== undefined && entry !== CACHE_DOWN) {
+      if ('revoked' in entry) return null;
+      return entry.exp * 1000 > now ? fromCachedToken(entry) : null;
+    }
+    if (this.store === null) {
+      if (entry === CACHE_DOWN) throw OAuthException.temporarilyUnavailable();
+      return null;
+    }
+    const record = await this.readStore(this.store, key);
+    if (record === null || record.revoked || record.accessExpiresAt.getTime() <= now) return null;
+    // While the cache is failing, do not wait on it a second time in the same request.
+    if (entry !== CACHE_DOWN) await this.repopulate(key, record, now);
+    return fromRecord(record);
+  }
+
+  private async readCache(key: string): Promise<CacheEntry | undefined | typeof CACHE_DOWN> {
+    try {
+      const entry = await this.cache.get(key);
+      if (this.cacheDown) {
+        this.cacheDown = false;
+        this.logger.log('Token cache reachable again');
+      }
+      return entry;
+    } catch (error) {
+      if (!this.cacheDown) {
+        this.cacheDown = true;
+        this.logger.warn(`Token cache unavailable (${errorName(error)}); ${this.fallback()}`);
+      }
+      return CACHE_DOWN;
+    }
+  }
+
+  private fallback(): string {
+    return this.store === null
+      ? 'answering 503 until it recovers (no token store in resource-server mode)'
+      : 'validating tokens against the token store';
+  }
+
+  private async readStore(store: TokenStore, key: string): Promise<TokenRecord | null> {
+    try {
+      const record = await store.findByAccessDigest(key);
+      if (this.storeDown) {
+        this.storeDown = false;
+        this.logger.log('Token store reachable again');
+      }
+      return record;
+    } catch (error) {
+      if (!this.storeDown) {
+        this.storeDown = true;
+        this.logger.error(
+          `Token store unavailable (${errorName(error)}); answering 503 until it recovers`,
+        );
+      }
+      throw OAuthException.temporarilyUnavailable();
+    }
+  }
+
+  private async repopulate(key: string, record: TokenRecord, now: number): Promise<void> {
+    // Whole seconds, rounded down: the cached entry never outlives the stored record.
+    const exp = Math.floor(record.accessExpiresAt.getTime() / 1000);
+    const ttlSeconds = exp - now / 1000;
+    if (ttlSeconds <= 0) return;
+    const token: CachedToken = {
+      sub: record.userId,
+      client_id: record.clientId,
+      scope: record.scope,
+      exp,
+    };
+    try {
+      await this.cache.add(key, token, ttlSeconds);
+    } catch {
+      // The store already answered; the next request misses again and falls back again.
+    }
+  }
+}
+
+function fromCachedToken(token: CachedToken): OAuthIdentity {
+  return {
+    userId: token.sub,
+    clientId: token.client_id,
+    scope: splitScope(token.scope),
+    expiresAt: new Date(token.exp * 1000),
+  };
+}
+
+function fromRecord(record: TokenRecord): OAuthIdentity {
+  return {
+    userId: record.userId,
+    clientId: record.clientId,
+    scope: splitScope(record.scope),
+    // A copy: an in-memory store must not share its Date with request handlers.
+    expiresAt: new Date(record.accessExpiresAt.getTime()),
+  };
+}
+
+/** Space-delimited scope (RFC 6749 §3.3) to tokens; stored scopes are already canonical. */
+function splitScope(scope: string): string[] {
+  if (scope === '') return [];
+  const tokens = scope.split(' ');
+  return tokens.includes('') ? [...new Set(tokens.filter((t) => t !== ''))] : tokens;
+}
+
+/** Only the error's class name: driver messages may carry query values (SECURITY.md 22). */
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

@@ -1,0 +1,33 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { SentinelModuleOptions } from './sentinel-options.js';
+
+/** Route options: Nest builds the router before async providers resolve, so they are static. */
+export type SentinelRouteOptions = Pick<
+  SentinelModuleOptions,
+  'routePrefix' | 'tokenPath' | 'managementPath'
+>;
+
+/** Options that shape the module itself rather than its behaviour. */
+export interface SentinelModuleExtras {
+  /** Register the module globally so `OAuthGuard` works in every module. Default `true`. */
+  isGlobal?: boolean;
+  /**
+   * `forRootAsync` only: where to mount the routes. Routes cannot come from the async factory,
+   * because Nest registers controllers before it runs; a factory that returns different
+   * route options fails at bootstrap.
+   */
+  routes?: SentinelRouteOptions;
+}
+
+export const {
+  ConfigurableModuleClass: SentinelConfigurableModule,
+  MODULE_OPTIONS_TOKEN: SENTINEL_MODULE_OPTIONS,
+  OPTIONS_TYPE: SENTINEL_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: SENTINEL_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<SentinelModuleOptions>({ moduleName: 'Sentinel' })
+  .setClassMethodName('forRoot')
+  .setExtras<SentinelModuleExtras>({ isGlobal: true }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
+  .build();

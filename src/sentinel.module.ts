@@ -1,0 +1,194 @@
+import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { createCache, type SentinelCache } from './cache/cache.factory.js';
+import { TokenCache } from './cache/token-cache.js';
+import { Clock, systemClock } from './clock.js';
+import { PasswordHasher } from './crypto/password-hasher.js';
+import { GUARD_PROVIDERS } from './guard/guard.providers.js';
+import { SentinelLifecycle } from './sentinel-lifecycle.service.js';
+import {
+  resolveSentinelOptions,
+  SentinelConfigError,
+  type ResolvedSentinelOptions,
+  type SentinelModuleOptions,
+  type SentinelRedisConfig,
+} from './sentinel-options.js';
+import { pickRoutes, withMountedRoutes } from './sentinel-routes.js';
+import {
+  SENTINEL_CACHE,
+  SENTINEL_OPTIONS,
+  SENTINEL_REDIS,
+  SENTINEL_ROUTES,
+  SENTINEL_STORAGE,
+} from './sentinel.constants.js';
+import {
+  SENTINEL_ASYNC_OPTIONS_TYPE,
+  SENTINEL_MODULE_OPTIONS,
+  SENTINEL_OPTIONS_TYPE,
+  SentinelConfigurableModule,
+  type SentinelRouteOptions,
+} from './sentinel.module-definition.js';
+import { ClientStore } from './storage/client-store.js';
+import { createStorage, type SentinelStorage } from './storage/storage.factory.js';
+import { TokenStore } from './storage/token-store.js';
+import { UserRepository, UserStore } from './storage/user-store.js';
+import { createTokenController } from './token/token.controller.js';
+import { TOKEN_PROVIDERS } from './token/token.providers.js';
+
+/**
+ * The authorization server as a module: token endpoint, OAuthGuard, storage and cache.
+ *
+ * ```ts
+ * @Module({ imports: [SentinelModule.forRoot({ mongo: { uri }, redis: 'redis://localhost' })] })
+ * export class AppModule {}
+ * ```
+ * @publicApi
+ */
+@Module({})
+export class SentinelModule extends SentinelConfigurableModule {
+  /** Registers the module with options known up front. Bad options throw here, naming the field. */
+  static override forRoot(options: typeof SENTINEL_OPTIONS_TYPE = {}): DynamicModule {
+    const resolved = resolveSentinelOptions(stripExtras(options));
+    return withRuntime(super.forRoot(options), pickRoutes(options), resolved);
+  }
+
+  /**
+   * Registers the module with options from a factory (e.g. ConfigService). Routes are static:
+   * give them in `routes`.
+   */
+  static override forRootAsync(options: typeof SENTINEL_ASYNC_OPTIONS_TYPE): DynamicModule {
+    const routes = options.routes ?? {};
+    // Validates the route fields now, so a bad path fails at import time like forRoot.
+    const resolvedRoutes = resolveSentinelOptions(routes);
+    return withRuntime(super.forRootAsync(options), routes, resolvedRoutes);
+  }
+
+  /**
+   * Guard-only form for a resource API that shares Redis with the authorization server and has
+   * no MongoDB and no token endpoint (Flask-Sentinel's "three services" deployment).
+   * `@UseGuards(OAuthGuard)` accepts exactly the tokens live in Redis; revocations apply at once.
+   */
+  static forResourceServer(options: SentinelResourceServerOptions): DynamicModule {
+    if (options?.redis === undefined) {
+      throw new SentinelConfigError('redis', 'is required in resource-server mode');
+    }
+    const { isGlobal = true, ...rest } = options;
+    const resolved = resolveSentinelOptions({ ...rest, tokenPath: false, managementPath: false });
+    const providers: Provider[] = [
+      { provide: SENTINEL_OPTIONS, useValue: resolved },
+      { provide: Clock, useValue: systemClock },
+      { provide: SENTINEL_CACHE, useFactory: createCache, inject: [SENTINEL_OPTIONS] },
+      {
+        provide: TokenCache,
+        useFactory: (cache: SentinelCache) => cache.cache,
+        inject: [SENTINEL_CACHE],
+      },
+      SentinelLifecycle,
+      ...GUARD_PROVIDERS,
+    ];
+    return {
+      module: SentinelModule,
+      global: isGlobal,
+      providers,
+      exports: [SENTINEL_OPTIONS, Clock, TokenCache, ...GUARD_PROVIDERS],
+    };
+  }
+}
+
+/** Options of {@link SentinelModule.forResourceServer}. @publicApi */
+export interface SentinelResourceServerOptions
+  extends Pick<SentinelModuleOptions, 'keyPrefix' | 'realm' | 'errorUri' | 'redisTimeoutMs'> {
+  /** The Redis the authorization server writes its token cache to. Required. */
+  redis: SentinelRedisConfig;
+  /** Register globally so `OAuthGuard` works in every module. Default `true`. */
+  isGlobal?: boolean;
+}
+
+function stripExtras(options: typeof SENTINEL_OPTIONS_TYPE): SentinelModuleOptions {
+  const { isGlobal: _isGlobal, routes: _routes, ...rest } = options;
+  return rest;
+}
+
+/** Providers every configuration shares. `routesResolved` fixes which controllers exist. */
+function withRuntime(
+  definition: DynamicModule,
+  routes: SentinelRouteOptions,
+  routesResolved: ResolvedSentinelOptions,
+): DynamicModule {
+  const controllers: Type[] = [];
+  if (routesResolved.tokenPath !== false) controllers.push(createTokenController(routesResolved.tokenPath));
+
+  const providers: Provider[] = [
+    { provide: SENTINEL_ROUTES, useValue: routes },
+    {
+      provide: SENTINEL_OPTIONS,
+      useFactory: (raw: SentinelModuleOptions, mounted: SentinelRouteOptions) =>
+        resolveSentinelOptions(withMountedRoutes(raw, mounted)),
+      inject: [SENTINEL_MODULE_OPTIONS, SENTINEL_ROUTES],
+    },
+    { provide: Clock, useValue: systemClock },
+    {
+      provide: PasswordHasher,
+      useFactory: (options: ResolvedSentinelOptions) => new PasswordHasher(options.bcryptCost),
+      inject: [SENTINEL_OPTIONS],
+    },
+    {
+      provide: SENTINEL_STORAGE,
+      useFactory: createStorage,
+      inject: [SENTINEL_OPTIONS, PasswordHasher, ModuleRef],
+    },
+    { provide: SENTINEL_CACHE, useFactory: createCache, inject: [SENTINEL_OPTIONS] },
+    storagePort(UserRepository, (storage) => storage.users),
+    storagePort(ClientStore, (storage) => storage.clients),
+    storagePort(TokenStore, (storage) => storage.tokens),
+    {
+      provide: UserStore,
+      useFactory: async (
+        storage: SentinelStorage,
+        options: ResolvedSentinelOptions,
+        moduleRef: ModuleRef,
+      ): Promise<UserStore> => {
+        const custom = options.userStore;
+        if (custom === undefined) return storage.users;
+        return typeof custom === 'function' ? moduleRef.create(custom) : custom;
+      },
+      inject: [SENTINEL_STORAGE, SENTINEL_OPTIONS, ModuleRef],
+    },
+    {
+      provide: TokenCache,
+      useFactory: (cache: SentinelCache) => cache.cache,
+      inject: [SENTINEL_CACHE],
+    },
+    {
+      provide: SENTINEL_REDIS,
+      useFactory: (cache: SentinelCache) => cache.redis?.client ?? null,
+      inject: [SENTINEL_CACHE],
+    },
+    SentinelLifecycle,
+    ...TOKEN_PROVIDERS,
+    ...GUARD_PROVIDERS,
+  ];
+
+  return {
+    ...definition,
+    controllers: [...(definition.controllers ?? []), ...controllers],
+    providers: [...(definition.providers ?? []), ...providers],
+    exports: [
+      ...(definition.exports ?? []),
+      SENTINEL_OPTIONS,
+      Clock,
+      UserStore,
+      UserRepository,
+      ClientStore,
+      TokenStore,
+      TokenCache,
+      SENTINEL_REDIS,
+      ...TOKEN_PROVIDERS,
+      ...GUARD_PROVIDERS,
+    ],
+  };
+}
+
+function storagePort<T>(token: symbol, pick: (storage: SentinelStorage) => T): Provider {
+  return { provide: token, useFactory: pick, inject: [SENTINEL_STORAGE] };
+}

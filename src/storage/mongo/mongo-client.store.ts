@@ -1,0 +1,162 @@
+import type { Model, QueryFilter, Types } from 'mongoose';
+import { constantTimeEqual } from '../../crypto/constant-time.js';
+import { digest } from '../../crypto/digest.js';
+import { generateToken } from '../../crypto/token-generator.js';
+import type {
+  ClientChanges,
+  ClientQuery,
+  ClientStore,
+  ClientWithSecret,
+  NewClient,
+  SentinelClient,
+} from '../client-store.js';
+import {
+  assertClientChanges,
+  assertNewClient,
+  assertPage,
+  isQueryString,
+  NO_SECRET_DIGEST,
+  publicClientCredentialsError,
+} from '../store-input.js';
+import type { Page } from '../user-store.js';
+import type { SentinelClientDocument, SentinelClientModel } from './client.schema.js';
+import { mongoCall } from './mongo-errors.js';
+
+type ClientDoc = SentinelClientDocument & { _id: Types.ObjectId };
+
+/** Reads that do not check a secret leave its digest on the server. */
+const WITHOUT_SECRET = { secretDigest: 0 } as const;
+
+/**
+ * {@link ClientStore} on the `sentinel_clients` collection. Secrets are generated here (256 bits,
+ * SECURITY.md 21), returned once, and stored only as SHA-256 digests (SECURITY.md 20).
+ */
+export class MongoClientStore implements ClientStore {
+  private readonly model: Model<SentinelClientDocument>;
+
+  constructor(model: SentinelClientModel) {
+    this.model = model;
+  }
+
+  /** Creates the collection's indexes (unique clientId). Call once at start-up; idempotent. */
+  async ensureIndexes(): Promise<void> {
+    await mongoCall(() => this.model.createIndexes());
+  }
+
+  async findById(clientId: string): Promise<SentinelClient | null> {
+    if (!isQueryString(clientId)) return null;
+    const doc = await mongoCall(() =>
+      this.model.findOne({ clientId }, WITHOUT_SECRET).lean<ClientDoc>().exec(),
+    );
+    return doc ? toClient(doc) : null;
+  }
+
+  async verifySecret(clientId: string, clientSecret: string): Promise<SentinelClient | null> {
+    if (!isQueryString(clientId) || !isQueryString(clientSecret)) return null;
+    const doc = await mongoCall(() => this.model.findOne({ clientId }).lean<ClientDoc>().exec());
+    const stored = doc?.clientType === 'confidential' ? doc.secretDigest : null;
+    // Compared even when there is nothing to match, so every miss costs the same (SECURITY.md 15).
+    const matches = constantTimeEqual(digest(clientSecret), stored ?? NO_SECRET_DIGEST);
+    return doc && stored && matches ? toClient(doc) : null;
+  }
+
+  async create(client: NewClient): Promise<ClientWithSecret> {
+    assertNewClient(client);
+    const clientSecret = client.clientType === 'confidential' ? generateToken() : undefined;
+    const created = await mongoCall(
+      () =>
+        this.model.create({
+          clientId: generateToken(),
+          clientName: client.clientName,
+          clientType: client.clientType,
+          grantTypes: [...new Set(client.grantTypes)],
+          scope: client.scope,
+          secretDigest: clientSecret === undefined ? null : digest(clientSecret),
+        }),
+      'clientId',
+    );
+    return { client: toClient(created.toObject<ClientDoc>()), clientSecret };
+  }
+
+  /** Sorted by creation time, then id. */
+  async list(query: ClientQuery): Promise<Page<SentinelClient>> {
+    assertPage(query);
+    const { page, perPage } = query;
+    const [docs, total] = await mongoCall(() =>
+      Promise.all([
+        this.model
+          .find({}, WITHOUT_SECRET)
+          .sort({ createdAt: 1, _id: 1 })
+          .skip((page - 1) * perPage)
+          .limit(perPage)
+          .lean<ClientDoc[]>()
+          .exec(),
+        this.model.countDocuments({}).exec(),
+      ]),
+    );
+    return { items: docs.map(toClient), total, page, perPage };
+  }
+
+  /** @throws InvalidInputError `grantTypes` when a public client would get client_credentials. */
+  async update(clientId: string, changes: ClientChanges): Promise<SentinelClient | null> {
+    if (!isQueryString(clientId)) return null;
+    assertClientChanges(changes);
+    const set: ClientChanges = {};
+    if (changes.clientName !== undefined) set.clientName = changes.clientName;
+    if (changes.grantTypes !== undefined) set.grantTypes = [...new Set(changes.grantTypes)];
+    if (changes.scope !== undefined) set.scope = changes.scope;
+    if (Object.keys(set).length === 0) return this.findById(clientId);
+    // client_credentials needs a confidential client; the condition sits in the filter so the
+    // check and the write are one operation.
+    const confidentialOnly = set.grantTypes?.includes('client_credentials') ?? false;
+    const filter: QueryFilter<SentinelClientDocument> = confidentialOnly
+      ? { clientId, clientType: 'confidential' }
+      : { clientId };
+    const doc = await mongoCall(() =>
+      this.model
+        .findOneAndUpdate(filter, { $set: set }, { returnDocument: 'after' })
+        .lean<ClientDoc>()
+        .exec(),
+    );
+    if (doc) return toClient(doc);
+    if (confidentialOnly && (await this.findById(clientId))) {
+      throw publicClientCredentialsError();
+    }
+    return null;
+  }
+
+  async rotateSecret(clientId: string): Promise<ClientWithSecret | null> {
+    if (!isQueryString(clientId)) return null;
+    const clientSecret = generateToken();
+    const doc = await mongoCall(() =>
+      this.model
+        .findOneAndUpdate(
+          { clientId, clientType: 'confidential' },
+          { $set: { secretDigest: digest(clientSecret) } },
+          { returnDocument: 'after' },
+        )
+        .lean<ClientDoc>()
+        .exec(),
+    );
+    return doc ? { client: toClient(doc), clientSecret } : null;
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    if (!isQueryString(clientId)) return false;
+    const result = await mongoCall(() => this.model.deleteOne({ clientId }).exec());
+    return result.deletedCount === 1;
+  }
+}
+
+/** Copies the public fields only: the secret digest never leaves the store. */
+function toClient(doc: ClientDoc): SentinelClient {
+  return {
+    clientId: doc.clientId,
+    clientName: doc.clientName,
+    clientType: doc.clientType,
+    grantTypes: [...doc.grantTypes],
+    scope: doc.scope,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}

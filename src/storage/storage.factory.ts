@@ -1,0 +1,84 @@
+import type { ModuleRef } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
+import mongoose, { type Connection } from 'mongoose';
+import type { PasswordHasher } from '../crypto/password-hasher.js';
+import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ClientStore } from './client-store.js';
+import { MemoryClientStore } from './memory/memory-client.store.js';
+import { MemoryTokenStore } from './memory/memory-token.store.js';
+import { MemoryUserStore } from './memory/memory-user.store.js';
+import { SENTINEL_CLIENT_MODEL, SentinelClientSchema } from './mongo/client.schema.js';
+import { MongoClientStore } from './mongo/mongo-client.store.js';
+import { MongoTokenStore } from './mongo/mongo-token.store.js';
+import { MongoUserStore } from './mongo/mongo-user.store.js';
+import { SENTINEL_TOKEN_MODEL, SentinelTokenSchema } from './mongo/token.schema.js';
+import { SENTINEL_USER_MODEL, SentinelUserSchema } from './mongo/user.schema.js';
+import type { TokenStore } from './token-store.js';
+import type { UserRepository } from './user-store.js';
+
+/** How long start-up waits for MongoDB before failing. */
+const SERVER_SELECTION_TIMEOUT_MS = 5000;
+
+/** The stores the options ask for, and how to release them. */
+export interface SentinelStorage {
+  kind: 'mongo' | 'memory';
+  users: UserRepository;
+  clients: ClientStore;
+  tokens: TokenStore;
+  close(): Promise<void>;
+}
+
+export async function createStorage(
+  options: ResolvedSentinelOptions,
+  hasher: PasswordHasher,
+  moduleRef: ModuleRef,
+): Promise<SentinelStorage> {
+  if (options.mongo === undefined) {
+    return {
+      kind: 'memory',
+      users: new MemoryUserStore(hasher),
+      clients: new MemoryClientStore(),
+      tokens: new MemoryTokenStore(),
+      close: async () => undefined,
+    };
+  }
+  const { connection, owned } = await openConnection(options.mongo, moduleRef);
+  const users = new MongoUserStore(
+    connection.model(SENTINEL_USER_MODEL, SentinelUserSchema),
+    hasher,
+  );
+  const clients = new MongoClientStore(connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema));
+  const tokens = new MongoTokenStore(connection.model(SENTINEL_TOKEN_MODEL, SentinelTokenSchema));
+  // Unique indexes exist before the first request, so duplicates are conflicts, not races.
+  await Promise.all([users.ensureIndexes(), clients.ensureIndexes(), tokens.ensureIndexes()]);
+  return {
+    kind: 'mongo',
+    users,
+    clients,
+    tokens,
+    close: async () => {
+      if (owned) await connection.close();
+    },
+  };
+}
+
+async function openConnection(
+  mongo: NonNullable<ResolvedSentinelOptions['mongo']>,
+  moduleRef: ModuleRef,
+): Promise<{ connection: Connection; owned: boolean }> {
+  if ('uri' in mongo) {
+    const connection = await mongoose
+      .createConnection(mongo.uri, {
+        dbName: mongo.dbName,
+        sanitizeFilter: true,
+        serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+      })
+      .asPromise();
+    return { connection, owned: true };
+  }
+  // The host app's connection (MongooseModule.forRoot); never closed by us.
+  const connection = moduleRef.get<Connection>(getConnectionToken(mongo.connectionName), {
+    strict: false,
+  });
+  return { connection, owned: false };
+}

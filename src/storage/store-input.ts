@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import {
+  GRANT_TYPES,
+  type ClientChanges,
+  type ClientType,
+  type GrantType,
+  type NewClient,
+} from './client-store.js';
+import { InvalidInputError } from './storage.errors.js';
+import type { NewTokenRecord } from './token-store.js';
+
+// Guards shared by the Mongo and in-memory stores, so both refuse and ignore exactly the same input.
+
+const OBJECT_ID_HEX = /^[0-9a-f]{24}$/;
+const CLIENT_TYPES: readonly ClientType[] = ['public', 'confidential'];
+
+/**
+ * Whether a value may be used as a query key. Anything that is not a string (e.g. `{ $ne: '' }`
+ * smuggled past the types) is treated as "not found", never passed to a query (SECURITY.md 2).
+ */
+export function isQueryString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+/** Whether `value` is a record id as the stores issue them: 24 lowercase hex digits (an ObjectId). */
+export function isRecordId(value: unknown): value is string {
+  return typeof value === 'string' && OBJECT_ID_HEX.test(value);
+}
+
+let idCounter = randomBytes(3).readUIntBE(0, 3);
+const idProcessPart = randomBytes(5).toString('hex');
+
+/**
+ * A new id with the shape and ordering of a MongoDB ObjectId (seconds, random, counter), so the
+ * in-memory stores sort and validate ids exactly like the Mongo ones.
+ */
+export function newRecordId(): string {
+  idCounter = (idCounter + 1) % 0x1000000;
+  const seconds = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  return `${seconds}${idProcessPart}${idCounter.toString(16).padStart(6, '0')}`;
+}
+
+/** @throws InvalidInputError unless `page` and `perPage` are positive integers. */
+export function assertPage(query: { page: number; perPage: number }): void {
+  for (const field of ['page', 'perPage'] as const) {
+    const value = query[field];
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new InvalidInputError(`${field} must be a positive integer`, field);
+    }
+  }
+}
+
+/** @throws InvalidInputError unless `value` is a non-empty string. */
+export function assertNonEmptyString(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidInputError(`${field} must be a non-empty string`, field);
+  }
+}
+
+/** @throws InvalidInputError unless `value` is a string (possibly empty). */
+export function assertString(value: unknown, field: string): asserts value is string {
+  if (typeof value !== 'string') {
+    throw new InvalidInputError(`${field} must be a string`, field);
+  }
+}
+
+/** @throws InvalidInputError unless `value` is `true` or `false`. */
+export function assertBoolean(value: unknown, field: string): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new InvalidInputError(`${field} must be a boolean`, field);
+  }
+}
+
+/** @throws InvalidInputError unless `value` is an RFC 6749 §2.1 client type. */
+export function assertClientType(value: unknown): asserts value is ClientType {
+  if (!CLIENT_TYPES.includes(value as ClientType)) {
+    throw new InvalidInputError(
+      `clientType must be one of ${CLIENT_TYPES.join(', ')}`,
+      'clientType',
+    );
+  }
+}
+
+/** @throws InvalidInputError unless `value` is a list of supported grant types. */
+export function assertGrantTypes(value: unknown): asserts value is GrantType[] {
+  if (!Array.isArray(value) || !value.every((grant) => GRANT_TYPES.includes(grant as GrantType))) {
+    throw new InvalidInputError(
+      `grantTypes must only contain ${GRANT_TYPES.join(', ')}`,
+      'grantTypes',
+    );
+  }
+}
+
+/**
+ * Compared against when a client has no secret, so a miss costs the same as a wrong secret
+ * (SECURITY.md 15). Not a hex digest, so no secret can ever match it.
+ */
+export const NO_SECRET_DIGEST = 'no-secret';
+
+/** client_credentials is for confidential clients only (RFC 6749 §4.4, SECURITY.md 7). */
+export function publicClientCredentialsError(): InvalidInputError {
+  return new InvalidInputError(
+    'client_credentials is only allowed for confidential clients',
+    'grantTypes',
+  );
+}
+
+/** @throws InvalidInputError naming the first invalid field of a new client. */
+export function assertNewClient(client: NewClient): void {
+  assertNonEmptyString(client.clientName, 'clientName');
+  assertClientType(client.clientType);
+  assertGrantTypes(client.grantTypes);
+  assertString(client.scope, 'scope');
+  if (client.clientType === 'public' && client.grantTypes.includes('client_credentials')) {
+    throw publicClientCredentialsError();
+  }
+}
+
+/** @throws InvalidInputError naming the first invalid field of a client change. */
+export function assertClientChanges(changes: ClientChanges): void {
+  if (changes.clientName !== undefined) assertNonEmptyString(changes.clientName, 'clientName');
+  if (changes.grantTypes !== undefined) assertGrantTypes(changes.grantTypes);
+  if (changes.scope !== undefined) assertString(changes.scope, 'scope');
+}
+
+/** @throws InvalidInputError unless `value` is a valid `Date`. */
+export function assertDate(value: unknown, field: string): asserts value is Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new InvalidInputError(`${field} must be a valid Date`, field);
+  }
+}
+
+/**
+ * @throws InvalidInputError naming the first invalid field of a token record. A refresh token
+ * digest needs a refresh expiry and vice versa.
+ */
+export function assertNewTokenRecord(record: NewTokenRecord): void {
+  assertNonEmptyString(record.accessTokenDigest, 'accessTokenDigest');
+  if (record.refreshTokenDigest !== null) {
+    assertNonEmptyString(record.refreshTokenDigest, 'refreshTokenDigest');
+  }
+  if (record.userId !== null) assertNonEmptyString(record.userId, 'userId');
+  assertNonEmptyString(record.clientId, 'clientId');
+  assertString(record.scope, 'scope');
+  assertNonEmptyString(record.familyId, 'familyId');
+  assertDate(record.issuedAt, 'issuedAt');
+  assertDate(record.accessExpiresAt, 'accessExpiresAt');
+  if (record.refreshTokenDigest === null) {
+    if (record.refreshExpiresAt !== null) {
+      throw new InvalidInputError(
+        'refreshExpiresAt needs a refreshTokenDigest',
+        'refreshExpiresAt',
+      );
+    }
+  } else {
+    assertDate(record.refreshExpiresAt, 'refreshExpiresAt');
+  }
+}
+
+/** When a token record is of no further use: the later of its access and refresh expiries. */
+export function recordExpiry(record: NewTokenRecord): Date {
+  const access = record.accessExpiresAt.getTime();
+  const refresh = record.refreshExpiresAt?.getTime() ?? access;
+  return new Date(Math.max(access, refresh));
+}

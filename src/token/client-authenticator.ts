@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OAuthException } from '../errors/oauth.exception.js';
+import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
+import { ClientStore, type SentinelClient } from '../storage/client-store.js';
+import type { TokenForm } from './grants/grant.js';
+
+/** What the request presented as client credentials, before they are checked. */
+export interface PresentedClientCredentials {
+  clientId: string;
+  /** `undefined` when no secret (or an empty one) was sent. */
+  clientSecret?: string;
+  /** Whether the client used the `Authorization` header (then a 401 carries a Basic challenge). */
+  usedAuthorizationHeader: boolean;
+}
+
+const CLIENT_AUTHENTICATION_FAILED = 'Client authentication failed';
+const BASIC_CREDENTIALS = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i;
+
+/**
+ * Authenticates the client of a token request (RFC 6749 §2.3, §3.2.1; SECURITY.md 5):
+ *
+ * - HTTP Basic (§2.3.1): id and secret are form-urlencoded before being put into Basic, so both
+ *   are decoded (`+` → space, then percent-decoding). A malformed header — another scheme, bad
+ *   base64, bytes that are not UTF-8, no colon, bad percent-encoding — is 401 `invalid_client`
+ *   with `WWW-Authenticate: Basic`, never a 500.
+ * - `client_secret_post`: `client_id` and `client_secret` in the body.
+ * - Both methods at once (a Basic header and a body `client_secret`, or a body `client_id` that
+ *   differs from the Basic one) → 400 `invalid_request`: §2.3 allows one method per request.
+ * - Public clients authenticate by `client_id` alone and must not send a secret; confidential
+ *   clients must present theirs ({@link ClientStore.verifySecret}, constant-time on digests).
+ * - No `client_id` at all → 401 `invalid_client`: §5.2 names "no client authentication
+ *   included" as `invalid_client`.
+ *
+ * Every failure has the same description, so the response does not tell an unknown client from
+ * a wrong secret or a secret sent for a public client.
+ */
+@Injectable()
+export class ClientAuthenticator {
+  constructor(
+    @Inject(ClientStore) private readonly clients: ClientStore,
+    @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions,
+  ) {}
+
+  /**
+   * @param form the flat token request form.
+   * @param authorization the raw `Authorization` header, if any.
+   * @returns the authenticated client.
+   * @throws OAuthException `invalid_client` (401) or `invalid_request` (400).
+   */
+  async authenticate(form: TokenForm, authorization: string | undefined): Promise<SentinelClient> {
+    const presented = this.extractCredentials(form, authorization);
+    const client = await this.verify(presented);
+    if (!client) throw this.failure(presented.usedAuthorizationHeader);
+    return client;
+  }
+
+  /** Reads the client credentials from the header or the body, refusing ambiguity. */
+  protected extractCredentials(
+    form: TokenForm,
+    authorization: string | undefined,
+  ): PresentedClientCredentials {
+    if (authorization === undefined) {
+      const clientId = form.client_id;
+      if (clientId === undefined) throw this.failure(false);
+      return { clientId, clientSecret: form.client_secret, usedAuthorizationHeader: false };
+    }
+    if (form.client_secret !== undefined) {
+      throw OAuthException.invalidRequest('Use one client authentication method, not two');
+    }
+    const basic = this.parseBasic(authorization);
+    if (form.client_id !== undefined && form.client_id !== basic.clientId) {
+      throw OAuthException.invalidRequest(
+        'client_id in the body does not match the Authorization header',
+      );
+    }
+    return basic;
+  }
+
+  /** Parses `Authorization: Basic …` per RFC 6749 §2.3.1 and RFC 7617. */
+  protected parseBasic(authorization: string): PresentedClientCredentials {
+    const match = BASIC_CREDENTIALS.exec(authorization);
+    if (!match || match[1].length % 4 !== 0) throw this.failure(true);
+    let decoded: string;
+    try {
+      decoded = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(match[1], 'base64'));
+    } catch {
+      throw this.failure(true);
+    }
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw this.failure(true);
+    const clientId = formUrlDecode(decoded.slice(0, colon));
+    const clientSecret = formUrlDecode(decoded.slice(colon + 1));
+    if (clientId === undefined || clientSecret === undefined || clientId === '') {
+      throw this.failure(true);
+    }
+    return {
+      clientId,
+      clientSecret: clientSecret === '' ? undefined : clientSecret,
+      usedAuthorizationHeader: true,
+    };
+  }
+
+  /** Checks presented credentials against the store; `null` when they do not authenticate. */
+  protected async verify(presented: PresentedClientCredentials): Promise<SentinelClient | null> {
+    if (presented.clientSecret !== undefined) {
+      const client = await this.clients.verifySecret(presented.clientId, presented.clientSecret);
+      // A public client has no secret to match; sending one is a failed authentication.
+      return client?.clientType === 'confidential' ? client : null;
+    }
+    const client = await this.clients.findById(presented.clientId);
+    return client?.clientType === 'public' ? client : null;
+  }
+
+  protected failure(usedAuthorizationHeader: boolean): OAuthException {
+    return OAuthException.invalidClient(
+      CLIENT_AUTHENTICATION_FAILED,
+      usedAuthorizationHeader ? this.options.realm : undefined,
+    );
+  }
+}
+
+/** `application/x-www-form-urlencoded` decoding of one value; `undefined` when malformed. */
+function formUrlDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}

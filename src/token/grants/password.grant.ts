@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OAuthException } from '../../errors/oauth.exception.js';
+import type { SentinelClient } from '../../storage/client-store.js';
+import { UserStore } from '../../storage/user-store.js';
+import { parseScope, resolveScope } from '../scope.js';
+import { TokenIssuerService } from '../token-issuer.service.js';
+import type { Grant, TokenForm, TokenResponse } from './grant.js';
+
+/** The one description for an unknown user, a wrong password and a disabled user (SECURITY.md 4). */
+export const INVALID_CREDENTIALS = 'Invalid resource owner credentials';
+
+/**
+ * Resource Owner Password Credentials grant (RFC 6749 §4.3). Only for clients that list
+ * `password` (checked by the token service; SECURITY.md "stance on the password grant").
+ *
+ * Order: parameters and the scope's syntax and client limit are checked first (cheap, and they
+ * reveal nothing about users), then the credentials (one bcrypt comparison; the store burns a
+ * dummy hash for unknown users), then the user's own scope limit. Every user may hold many live
+ * tokens: a new login never revokes another device's tokens. A refresh token is issued only
+ * when the client also lists `refresh_token`.
+ */
+@Injectable()
+export class PasswordGrant implements Grant {
+  readonly grantType = 'password' as const;
+
+  constructor(
+    @Inject(UserStore) private readonly users: UserStore,
+    private readonly issuer: TokenIssuerService,
+  ) {}
+
+  async handle(request: TokenForm, client: SentinelClient): Promise<TokenResponse> {
+    const { username, password } = request;
+    if (username === undefined) throw OAuthException.invalidRequest('Missing parameter: username');
+    if (password === undefined) throw OAuthException.invalidRequest('Missing parameter: password');
+    const requested = request.scope === undefined ? undefined : parseScope(request.scope);
+    resolveScope(requested, { client: client.scope });
+
+    const user = await this.users.verifyCredentials(username, password);
+    if (!user || user.disabled) throw OAuthException.invalidGrant(INVALID_CREDENTIALS);
+
+    const scope = resolveScope(requested, { client: client.scope, user: user.scope });
+    const { response } = await this.issuer.issue({
+      clientId: client.clientId,
+      userId: user.id,
+      scope,
+      withRefreshToken: client.grantTypes.includes('refresh_token'),
+    });
+    return response;
+  }
+}

@@ -32,6 +32,7 @@ import { ClientStore } from './storage/client-store.js';
 import { createStorage, type SentinelStorage } from './storage/storage.factory.js';
 import { TokenStore } from './storage/token-store.js';
 import { UserRepository, UserStore } from './storage/user-store.js';
+import { createProtocolControllers } from './token/protocol-controllers.js';
 import { createTokenController } from './token/token.controller.js';
 import { TOKEN_PROVIDERS } from './token/token.providers.js';
 
@@ -96,8 +97,10 @@ export class SentinelModule extends SentinelConfigurableModule {
 }
 
 /** Options of {@link SentinelModule.forResourceServer}. @publicApi */
-export interface SentinelResourceServerOptions
-  extends Pick<SentinelModuleOptions, 'keyPrefix' | 'realm' | 'errorUri' | 'redisTimeoutMs'> {
+export interface SentinelResourceServerOptions extends Pick<
+  SentinelModuleOptions,
+  'keyPrefix' | 'realm' | 'errorUri' | 'redisTimeoutMs'
+> {
   /** The Redis the authorization server writes its token cache to. Required. */
   redis: SentinelRedisConfig;
   /** Register globally so `OAuthGuard` works in every module. Default `true`. */
@@ -116,7 +119,9 @@ function withRuntime(
   routesResolved: ResolvedSentinelOptions,
 ): DynamicModule {
   const controllers: Type[] = [];
-  if (routesResolved.tokenPath !== false) controllers.push(createTokenController(routesResolved.tokenPath));
+  if (routesResolved.tokenPath !== false)
+    controllers.push(createTokenController(routesResolved.tokenPath));
+  controllers.push(...createProtocolControllers(routesResolved));
 
   const providers: Provider[] = [
     { provide: SENTINEL_ROUTES, useValue: routes },

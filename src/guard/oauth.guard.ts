@@ -4,7 +4,9 @@ import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import { OAuthException } from '../errors/oauth.exception.js';
 import type { ResolvedSentinelOptions } from '../sentinel-options.js';
 import { BEARER_STRATEGY, SCOPES_METADATA, SENTINEL_OPTIONS } from '../sentinel.constants.js';
+import { AccessTokenVerifier } from './access-token.verifier.js';
 import { BearerChallengeException, BearerChallenges } from './bearer-challenge.js';
+import { attachVerifier } from './bearer.strategy.js';
 import type { OAuthIdentity } from './oauth-identity.js';
 
 /** The parts of an HTTP request (Express or Fastify) the guard reads. */
@@ -54,6 +56,7 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   constructor(
     @Inject(SENTINEL_OPTIONS) options: ResolvedSentinelOptions,
     @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(AccessTokenVerifier) private readonly verifier: AccessTokenVerifier,
     @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
   ) {
     super();
@@ -64,6 +67,7 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     try {
       const request = this.getRequest(context);
       if (this.extractToken(request) === undefined) throw this.challenges.authenticationRequired();
+      attachVerifier(request, this.verifier);
       await super.canActivate(context);
       const granted = request.user?.scope ?? [];
       const required = this.requiredScopes(context);

@@ -5,7 +5,11 @@ export type ClientType = 'public' | 'confidential';
 
 /** Grant types a client may be allowed to use (RFC 6749 §4, §6). */
 export type GrantType = 'password' | 'refresh_token' | 'client_credentials';
-export const GRANT_TYPES: readonly GrantType[] = ['password', 'refresh_token', 'client_credentials'];
+export const GRANT_TYPES: readonly GrantType[] = [
+  'password',
+  'refresh_token',
+  'client_credentials',
+];
 
 /** A registered client. Field names follow RFC 7591 in the management API. Never carries a secret. */
 export interface SentinelClient {

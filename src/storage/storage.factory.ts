@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import mongoose, { type Connection } from 'mongoose';
@@ -47,10 +48,22 @@ export async function createStorage(
     connection.model(SENTINEL_USER_MODEL, SentinelUserSchema),
     hasher,
   );
-  const clients = new MongoClientStore(connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema));
+  const clients = new MongoClientStore(
+    connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema),
+  );
   const tokens = new MongoTokenStore(connection.model(SENTINEL_TOKEN_MODEL, SentinelTokenSchema));
   // Unique indexes exist before the first request, so duplicates are conflicts, not races.
-  await Promise.all([users.ensureIndexes(), clients.ensureIndexes(), tokens.ensureIndexes()]);
+  const [, , tokenIndexes] = await Promise.all([
+    users.ensureIndexes(),
+    clients.ensureIndexes(),
+    tokens.ensureIndexes(),
+  ]);
+  if (!tokenIndexes.ttl) {
+    new Logger('Sentinel').warn(
+      'This MongoDB server does not support TTL indexes (e.g. FerretDB): expired token ' +
+        'records are not removed automatically. They are never accepted, but they take space.',
+    );
+  }
   return {
     kind: 'mongo',
     users,

@@ -4,11 +4,8 @@ import { digest } from '../../src/crypto/digest.js';
 import { generateToken } from '../../src/crypto/token-generator.js';
 import { MemoryTokenStore } from '../../src/storage/memory/memory-token.store.js';
 import { MongoTokenStore } from '../../src/storage/mongo/mongo-token.store.js';
-import {
-  SENTINEL_TOKEN_MODEL,
-  SentinelTokenSchema,
-  TOKEN_TTL_INDEX,
-} from '../../src/storage/mongo/token.schema.js';
+import { REFRESH_CLAIMS_COLLECTION, TTL_INDEX } from '../../src/storage/mongo/refresh-claims.js';
+import { SENTINEL_TOKEN_MODEL, SentinelTokenSchema } from '../../src/storage/mongo/token.schema.js';
 import {
   ConflictError,
   InvalidInputError,
@@ -414,15 +411,39 @@ describe(`MongoTokenStore on ${MONGO_BACKEND}`, () => {
     expect(keys).toEqual(expect.arrayContaining(['familyId', 'userId', 'clientId']));
   });
 
-  it('reports the TTL index on expireAt exactly when the server has one', async () => {
+  it('reports the TTL indexes on expireAt exactly when the server has them', async () => {
     const report = await store.ensureIndexes();
-    const indexes = await connection.db!.collection(TOKENS_COLLECTION).indexes();
-    const ttl = indexes.find((index) => index.name === TOKEN_TTL_INDEX);
-    if (report.ttl) {
-      expect(ttl).toMatchObject({ key: { expireAt: 1 }, expireAfterSeconds: 0 });
-    } else {
-      expect(ttl).toBeUndefined();
+    const ttlIndexes = await Promise.all(
+      [TOKENS_COLLECTION, REFRESH_CLAIMS_COLLECTION].map(async (name) => {
+        const indexes = await connection
+          .db!.collection(name)
+          .indexes()
+          .catch(() => []);
+        return indexes.find((index) => index.name === TTL_INDEX);
+      }),
+    );
+    for (const ttl of ttlIndexes) {
+      if (report.ttl) {
+        expect(ttl).toMatchObject({ key: { expireAt: 1 }, expireAfterSeconds: 0 });
+      } else {
+        expect(ttl).toBeUndefined();
+      }
     }
+  });
+
+  it('decides consumption by a unique claim per token and generation (SECURITY.md 6)', async () => {
+    const claims = connection.db!.collection<{ _id: string }>(REFRESH_CLAIMS_COLLECTION);
+    const record = await store.insert(newRecord());
+    expect(await store.consumeRefresh(record.refreshTokenDigest!, at(60))).not.toBeNull();
+    expect(await claims.findOne({ _id: `${record.id}:0` })).toMatchObject({
+      claimedAt: at(60),
+      expireAt: record.refreshExpiresAt,
+    });
+    await store.restoreRefresh(record.id);
+    // A claim already held for the next generation, as a concurrent winner would hold it.
+    await claims.insertOne({ _id: `${record.id}:1` });
+    expect(await store.consumeRefresh(record.refreshTokenDigest!, at(61))).toBeNull();
+    expect((await store.findById(record.id))!.refreshConsumedAt).toBeNull();
   });
 
   it('stores expireAt as the later expiry and omits an absent refresh digest', async () => {

@@ -4,11 +4,11 @@
  * on the same port and data directory, which the fault-tolerance tests use.
  */
 export interface ServiceHandle {
-    readonly name: string;
-    readonly url: string;
-    readonly description: string;
-    stop(): Promise<void>;
-    start(): Promise<void>;
+  readonly name: string;
+  readonly url: string;
+  readonly description: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
 }
 export declare function freePort(): Promise<number>;
 export declare function findRedisServer(): string;
@@ -16,6 +16,6 @@ export declare function findFerretDb(): string;
 export declare function startRedis(dir: string): Promise<ServiceHandle>;
 export declare function startFerretDb(dir: string): Promise<ServiceHandle>;
 export declare function makeServiceDir(prefix: string): {
-    path: string;
-    remove(): void;
+  path: string;
+  remove(): void;
 };

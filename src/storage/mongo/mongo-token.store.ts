@@ -22,13 +22,8 @@ import {
   mongoCall,
   toStorageError,
 } from './mongo-errors.js';
-import {
-  REFRESH_CLAIMS_COLLECTION,
-  TOKEN_TTL_INDEX,
-  type RefreshClaim,
-  type SentinelTokenDocument,
-  type SentinelTokenModel,
-} from './token.schema.js';
+import { createTtlIndex, RefreshClaims } from './refresh-claims.js';
+import type { SentinelTokenDocument, SentinelTokenModel } from './token.schema.js';
 
 type TokenDoc = SentinelTokenDocument & { _id: Types.ObjectId };
 type TokenFilter = mongoose.QueryFilter<SentinelTokenDocument>;
@@ -42,12 +37,6 @@ export interface TokenIndexReport {
   ttl: boolean;
 }
 
-/** Server error codes for "this index option is not supported here". */
-const NOT_IMPLEMENTED_CODES = new Set([115, 238]); // CommandNotSupported, NotImplemented
-
-/** Acknowledged by a journaled majority, like every write to the token schema (SECURITY.md 19). */
-const DURABLE = { w: 'majority', j: true } as const;
-
 const REVOCATION_PROJECTION = { accessTokenDigest: 1, accessExpiresAt: 1 } as const;
 
 /**
@@ -57,12 +46,11 @@ const REVOCATION_PROJECTION = { accessTokenDigest: 1, accessExpiresAt: 1 } as co
  */
 export class MongoTokenStore implements TokenStore {
   private readonly model: Model<SentinelTokenDocument>;
-  private readonly claims: mongoose.Collection<RefreshClaim>;
+  private readonly claims: RefreshClaims;
 
   constructor(model: SentinelTokenModel) {
     this.model = model;
-    // On the model's own connection, so the module needs to register no further model.
-    this.claims = model.db.collection<RefreshClaim>(REFRESH_CLAIMS_COLLECTION);
+    this.claims = new RefreshClaims(model.db);
   }
 
   /**
@@ -75,7 +63,7 @@ export class MongoTokenStore implements TokenStore {
     // Not declared on the schema: Mongoose's automatic index build would fail on servers
     // without TTL support, and these are optional.
     const tokens = await createTtlIndex(this.model.collection);
-    const claims = await createTtlIndex(this.claims);
+    const claims = await this.claims.ensureIndexes();
     return { ttl: tokens && claims };
   }
 
@@ -137,7 +125,7 @@ export class MongoTokenStore implements TokenStore {
       refreshConsumedAt: null,
       revoked: false,
       // Trusted: a connection with `sanitizeFilter` would otherwise turn this into an equality.
-      refreshExpiresAt: { $gt: now },
+      refreshExpiresAt: mongoose.trusted({ $gt: now }),
     };
     const candidate = await mongoCall(() =>
       this.model
@@ -147,18 +135,9 @@ export class MongoTokenStore implements TokenStore {
     );
     if (!candidate) return null;
     const generation = candidate.refreshGeneration;
-    try {
-      await this.claims.insertOne(
-        {
-          _id: `${candidate._id.toHexString()}:${generation}`,
-          claimedAt: now,
-          expireAt: candidate.refreshExpiresAt ?? now,
-        },
-        { writeConcern: DURABLE },
-      );
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return null; // another caller won this generation
-      throw toStorageError(error, 'refreshTokenDigest');
+    const expireAt = candidate.refreshExpiresAt ?? now;
+    if (!(await this.claims.claim(candidate._id.toHexString(), generation, now, expireAt))) {
+      return null; // another caller won this generation
     }
     const doc = await mongoCall(() =>
       this.model
@@ -274,28 +253,6 @@ export class MongoTokenStore implements TokenStore {
         .exec(),
     );
     return { records: changed.map(revoked) };
-  }
-}
-
-/**
- * Creates the TTL index on `expireAt`; `false` when the server does not implement TTL indexes
- * (FerretDB 1.24 answers NotImplemented), in which case expired documents stay.
- */
-async function createTtlIndex(collection: {
-  createIndex: mongoose.Collection['createIndex'];
-}): Promise<boolean> {
-  try {
-    await collection.createIndex({ expireAt: 1 }, { name: TOKEN_TTL_INDEX, expireAfterSeconds: 0 });
-    return true;
-  } catch (error) {
-    if (
-      error instanceof mongoose.mongo.MongoServerError &&
-      typeof error.code === 'number' &&
-      NOT_IMPLEMENTED_CODES.has(error.code)
-    ) {
-      return false;
-    }
-    throw toStorageError(error, TOKEN_TTL_INDEX);
   }
 }
 

@@ -45,7 +45,7 @@ export class SentinelTokenDocument {
   @Prop({ type: Date, default: null })
   refreshConsumedAt!: Date | null;
 
-  /** Bumped by each restore, so a restored refresh token can be claimed afresh (see claims). */
+  /** Bumped by each restore, so a restored refresh token can be claimed afresh (refresh-claims.ts). */
   @Prop({ type: Number, default: 0 })
   refreshGeneration!: number;
 
@@ -89,20 +89,3 @@ SentinelTokenSchema.index({ familyId: 1 }, { name: 'family' });
 SentinelTokenSchema.index({ userId: 1, issuedAt: -1 }, { name: 'user_issued' });
 SentinelTokenSchema.index({ clientId: 1, issuedAt: -1 }, { name: 'client_issued' });
 SentinelTokenSchema.index({ issuedAt: -1, _id: -1 }, { name: 'issued_order' });
-
-/** Name of the TTL index the store creates on `expireAt` where the server supports it. */
-export const TOKEN_TTL_INDEX = 'expire_at_ttl';
-
-/**
- * One document per refresh-token consumption, `_id` = `<token id>:<refreshGeneration>`. Its
- * unique `_id` decides which of several concurrent consumers wins on servers whose
- * findAndModify is not atomic (FerretDB 1.24); see `MongoTokenStore.consumeRefresh`.
- */
-export const REFRESH_CLAIMS_COLLECTION = 'sentinel_refresh_claims';
-
-/** A refresh-token claim; `expireAt` is the refresh token's expiry (TTL where supported). */
-export interface RefreshClaim {
-  _id: string;
-  claimedAt: Date;
-  expireAt: Date;
-}

@@ -15,6 +15,11 @@ export class EndpointController {
   @Get('orders')
   @Scopes('orders')
   orders(@OAuthIdentity() identity: OAuthIdentityInfo) {
-    return { user_id: identity.userId, client_id: identity.clientId, scope: identity.scope, orders: [] };
+    return {
+      user_id: identity.userId,
+      client_id: identity.clientId,
+      scope: identity.scope,
+      orders: [],
+    };
   }
 }

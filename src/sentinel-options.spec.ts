@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import {
+  resolveSentinelOptions,
+  SENTINEL_DEFAULTS,
+  SentinelConfigError,
+} from './sentinel-options.js';
+
+describe('resolveSentinelOptions', () => {
+  it('applies Flask-Sentinel-like defaults', () => {
+    const resolved = resolveSentinelOptions();
+    expect(resolved).toMatchObject({
+      routePrefix: '/oauth',
+      tokenPath: '/oauth/token',
+      managementPath: '/oauth/management',
+      accessTokenTtl: 3600,
+      refreshTokenTtl: SENTINEL_DEFAULTS.refreshTokenTtl,
+      bcryptCost: 12,
+      keyPrefix: 'sentinel:',
+      tokenKeyPrefix: 'sentinel:token:',
+      realm: 'sentinel',
+    });
+    expect(resolved.mongo).toBeUndefined();
+    expect(resolved.redis).toBeUndefined();
+  });
+
+  it('normalizes paths and honours false', () => {
+    const resolved = resolveSentinelOptions({
+      routePrefix: 'auth/',
+      tokenPath: 'issue',
+      managementPath: false,
+    });
+    expect(resolved.tokenPath).toBe('/auth/issue');
+    expect(resolved.managementPath).toBe(false);
+    expect(resolveSentinelOptions({ routePrefix: '/' }).tokenPath).toBe('/token');
+  });
+
+  it.each([
+    [{ routePrefix: '/a b' }, 'routePrefix'],
+    [{ routePrefix: 7 }, 'routePrefix'],
+    [{ tokenPath: '/' }, 'tokenPath'],
+    [{ managementPath: '/x?y' }, 'managementPath'],
+    [{ accessTokenTtl: 0 }, 'accessTokenTtl'],
+    [{ accessTokenTtl: 1.5 }, 'accessTokenTtl'],
+    [{ refreshTokenTtl: '60' }, 'refreshTokenTtl'],
+    [{ bcryptCost: 9 }, 'bcryptCost'],
+    [{ bcryptCost: 32 }, 'bcryptCost'],
+    [{ errorUri: '' }, 'errorUri'],
+    [{ realm: 'a"b' }, 'realm'],
+    [{ keyPrefix: 3 }, 'keyPrefix'],
+    [{ redis: 'http://localhost' }, 'redis'],
+    [{ redis: 42 }, 'redis'],
+    [{ mongo: { uri: 'postgres://x' } }, 'mongo.uri'],
+    [{ mongo: { uri: 'mongodb://x', connectionName: 'y' } }, 'mongo'],
+    [{ mongo: 'mongodb://x' }, 'mongo'],
+    [{ management: { username: 'admin' } }, 'management'],
+    [{ management: { username: 'a:b', password: 'p' } }, 'management.username'],
+    [
+      { management: { dangerouslyAllowUnauthenticated: 'yes' } },
+      'management.dangerouslyAllowUnauthenticated',
+    ],
+    [{ userStore: { verifyCredentials() {} } }, 'userStore'],
+    [{ redisTimeoutMs: -5 }, 'redisTimeoutMs'],
+  ])('rejects %j naming "%s"', (options, field) => {
+    let error: unknown;
+    try {
+      resolveSentinelOptions(options as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SentinelConfigError);
+    expect((error as SentinelConfigError).field).toBe(field);
+    expect((error as Error).message).toContain(`"${field}"`);
+  });
+
+  it('accepts a URL, ioredis options or an ioredis client for redis', () => {
+    const client = new Redis({ lazyConnect: true });
+    expect(resolveSentinelOptions({ redis: 'redis://127.0.0.1:6379/0' }).redis).toBe(
+      'redis://127.0.0.1:6379/0',
+    );
+    expect(resolveSentinelOptions({ redis: { host: '127.0.0.1' } }).redis).toEqual({
+      host: '127.0.0.1',
+    });
+    expect(resolveSentinelOptions({ redis: client }).redis).toBe(client);
+    client.disconnect();
+  });
+
+  it('never puts a configured secret in an error message', () => {
+    expect(() =>
+      resolveSentinelOptions({ management: { username: 'admin', password: '' } }),
+    ).toThrow(/management.password/);
+    try {
+      resolveSentinelOptions({ management: { username: 'a:b', password: 'hunter2-secret' } });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2-secret');
+    }
+  });
+});

@@ -10,8 +10,11 @@ export {
   SentinelConfigError,
   resolveSentinelOptions,
   type ResolvedSentinelOptions,
+  METADATA_WELL_KNOWN_PATH,
+  type SentinelIntrospectionOptions,
   type SentinelManagementOptions,
   type SentinelModuleOptions,
+  type SentinelRateLimitOptions,
   type SentinelMongoConfig,
   type SentinelRedisConfig,
 } from './sentinel-options.js';
@@ -41,6 +44,15 @@ export { OAuthException, type OAuthErrorBody } from './errors/oauth.exception.js
 export { OAuthErrorCode } from './errors/oauth-error-code.js';
 /** @publicApi */
 export { TokenRevocationService } from './token/token-revocation.service.js';
+/** @publicApi */
+export type {
+  ActiveTokenIntrospection,
+  IntrospectionResponse,
+} from './introspection/introspection-response.js';
+/** @publicApi */
+export type { AuthorizationServerMetadata } from './metadata/authorization-server-metadata.js';
+/** @publicApi */
+export { AuthorizationServerMetadataService } from './metadata/metadata.service.js';
 
 /** @publicApi */
 export {

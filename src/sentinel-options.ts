@@ -28,6 +28,31 @@ export interface SentinelManagementOptions {
   consoleFile?: string;
 }
 
+/** A fixed-window request limit: at most `limit` requests per `windowSeconds`. */
+export interface SentinelRateLimitOptions {
+  /** Requests allowed per window. */
+  limit: number;
+  /** Length of the window in seconds. */
+  windowSeconds: number;
+}
+
+/** Who may introspect which tokens, and how often (RFC 7662 §2.1, §4). */
+export interface SentinelIntrospectionOptions {
+  /**
+   * Client ids of confidential clients that act as resource servers: they may introspect any
+   * client's access tokens. Every other confidential client may introspect only the tokens
+   * issued to itself; another client's token is reported `{"active": false}`. Default `[]`.
+   */
+  resourceServers?: string[];
+  /**
+   * Introspection requests allowed per authenticated client, against token scanning
+   * (RFC 7662 §4). Counted in Redis when `redis` is configured (shared by every instance), else
+   * in process memory; over the limit is 429 with `Retry-After`. `false` disables the limit.
+   * Default 1000 requests per 60 seconds.
+   */
+  rateLimit?: SentinelRateLimitOptions | false;
+}
+
 /** Options of {@link SentinelModule.forRoot}. Every field is optional. */
 export interface SentinelModuleOptions {
   /** Prefix of every route of the module. Default `/oauth` (Flask-Sentinel `SENTINEL_ROUTE_PREFIX`). */
@@ -36,6 +61,36 @@ export interface SentinelModuleOptions {
   tokenPath?: string | false;
   /** Path of the management API and console under the prefix; `false` disables it. Default `/management`. */
   managementPath?: string | false;
+  /**
+   * Path of the token revocation endpoint (RFC 7009) under the prefix; `false` disables it.
+   * Default `/revoke`.
+   */
+  revocationPath?: string | false;
+  /**
+   * Path of the token introspection endpoint (RFC 7662) under the prefix; `false` disables it.
+   * Default `/introspect`.
+   */
+  introspectionPath?: string | false;
+  /**
+   * Serve the authorization server metadata (RFC 8414) at the host root:
+   * `GET /.well-known/oauth-authorization-server`, followed by the path of {@link issuer} when
+   * it has one (RFC 8414 §3.1). Not under `routePrefix`. Default `true`.
+   */
+  metadata?: boolean;
+  /**
+   * The issuer identifier (RFC 8414 §2): an `https` URL without query or fragment, e.g.
+   * `https://auth.example.com`. Endpoint URLs in the metadata are its origin followed by the
+   * module's paths. Set it in production. Omitted (development): each metadata request derives
+   * the issuer from the request's own origin (scheme and `Host`, as the platform's trust-proxy
+   * setting reports them), and the document is sent with `Cache-Control: no-store`. `http` is
+   * accepted for `localhost` and loopback addresses only. A route option (its path decides
+   * where the metadata is mounted): with `forRootAsync`, give it in `routes`.
+   */
+  issuer?: string;
+  /** `scopes_supported` advertised in the metadata (RFC 8414 §2). Omitted: not advertised. */
+  scopesSupported?: string[];
+  /** Introspection policy and rate limit. */
+  introspection?: SentinelIntrospectionOptions;
   /** Management credentials (Flask-Sentinel `SENTINEL_MANAGEMENT_USERNAME` / `_PASSWORD`). */
   management?: SentinelManagementOptions;
   /** Redis for the token cache. Omitted: an in-process cache (development only). */
@@ -71,6 +126,24 @@ export interface ResolvedSentinelOptions {
   tokenPath: string | false;
   /** Full path of management, e.g. `/oauth/management`, or `false` when disabled or unprotected. */
   managementPath: string | false;
+  /** Full path of the revocation endpoint, e.g. `/oauth/revoke`, or `false`. */
+  revocationPath: string | false;
+  /** Full path of the introspection endpoint, e.g. `/oauth/introspect`, or `false`. */
+  introspectionPath: string | false;
+  /**
+   * Full path of the metadata document, `/.well-known/oauth-authorization-server` plus the
+   * issuer's path (RFC 8414 §3.1), or `false`.
+   */
+  metadataPath: string | false;
+  /** The configured issuer, exactly as given; `undefined` derives it from each request. */
+  issuer?: string;
+  /** `scopes_supported` of the metadata, deduplicated; `undefined` when not advertised. */
+  scopesSupported?: readonly string[];
+  /** Introspection policy, with the default rate limit filled in. */
+  introspection: {
+    resourceServers: readonly string[];
+    rateLimit: Readonly<SentinelRateLimitOptions> | false;
+  };
   management: {
     username?: string;
     password?: string;
@@ -95,6 +168,9 @@ export const SENTINEL_DEFAULTS = {
   routePrefix: '/oauth',
   tokenPath: '/token',
   managementPath: '/management',
+  revocationPath: '/revoke',
+  introspectionPath: '/introspect',
+  introspectionRateLimit: { limit: 1000, windowSeconds: 60 },
   accessTokenTtl: 3600,
   refreshTokenTtl: 14 * 24 * 3600,
   bcryptCost: DEFAULT_BCRYPT_COST,
@@ -115,6 +191,11 @@ export class SentinelConfigError extends Error {
 }
 
 const PATH_PATTERN = /^\/[A-Za-z0-9._~\-/]*$/;
+/** One scope-token of RFC 6749 §3.3: `1*NQCHAR`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+/** Where RFC 8414 §3 puts the metadata of an issuer without a path. */
+export const METADATA_WELL_KNOWN_PATH = '/.well-known/oauth-authorization-server';
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Merges defaults and validates every field; the single place options are interpreted. */
 export function resolveSentinelOptions(
@@ -134,6 +215,17 @@ export function resolveSentinelOptions(
     options.managementPath,
     SENTINEL_DEFAULTS.managementPath,
   );
+  const revocationPath = optionalPath(
+    'revocationPath',
+    options.revocationPath,
+    SENTINEL_DEFAULTS.revocationPath,
+  );
+  const introspectionPath = optionalPath(
+    'introspectionPath',
+    options.introspectionPath,
+    SENTINEL_DEFAULTS.introspectionPath,
+  );
+  const issuer = resolveIssuer(options.issuer);
   const management = resolveManagement(options.management);
   const keyPrefix = options.keyPrefix ?? SENTINEL_DEFAULTS.keyPrefix;
   if (typeof keyPrefix !== 'string') throw new SentinelConfigError('keyPrefix', 'must be a string');
@@ -142,6 +234,12 @@ export function resolveSentinelOptions(
     routePrefix,
     tokenPath: tokenPath === false ? false : join(routePrefix, tokenPath),
     managementPath: managementPath === false ? false : join(routePrefix, managementPath),
+    revocationPath: revocationPath === false ? false : join(routePrefix, revocationPath),
+    introspectionPath: introspectionPath === false ? false : join(routePrefix, introspectionPath),
+    metadataPath: metadataEnabled(options.metadata) ? metadataPath(issuer) : false,
+    issuer,
+    scopesSupported: resolveScopesSupported(options.scopesSupported),
+    introspection: resolveIntrospection(options.introspection),
     management,
     redis: resolveRedis(options.redis),
     mongo: resolveMongo(options.mongo),
@@ -167,7 +265,125 @@ export function resolveSentinelOptions(
     ),
     userStore: resolveUserStore(options.userStore),
   };
+  assertDistinctPaths(resolved);
   return resolved;
+}
+
+/** Two endpoints on one path would shadow each other in the router. */
+function assertDistinctPaths(resolved: ResolvedSentinelOptions): void {
+  const seen = new Map<string, string>();
+  for (const field of [
+    'tokenPath',
+    'revocationPath',
+    'introspectionPath',
+    'managementPath',
+  ] as const) {
+    const path = resolved[field];
+    if (path === false) continue;
+    const other = seen.get(path);
+    if (other !== undefined) {
+      throw new SentinelConfigError(field, `"${path}" is already the path of ${other}`);
+    }
+    seen.set(path, field);
+  }
+}
+
+function metadataEnabled(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') throw new SentinelConfigError('metadata', 'must be a boolean');
+  return value;
+}
+
+/**
+ * RFC 8414 §2: an `https` URL with no query or fragment (plain `http` only for loopback hosts,
+ * for development). Kept exactly as given: §3.3 compares it as a string.
+ */
+function resolveIssuer(value: unknown): string | undefined {
+  const issuer = optionalString('issuer', value);
+  if (issuer === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new SentinelConfigError('issuer', 'must be an absolute https URL');
+  }
+  if (
+    url.protocol !== 'https:' &&
+    !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
+  ) {
+    throw new SentinelConfigError('issuer', 'must use https (http only for localhost)');
+  }
+  if (issuer.includes('?') || issuer.includes('#')) {
+    throw new SentinelConfigError('issuer', 'must not have a query or fragment (RFC 8414 §2)');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new SentinelConfigError('issuer', 'must not carry user information');
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path !== '' && (!PATH_PATTERN.test(path) || path.includes('//'))) {
+    throw new SentinelConfigError('issuer', 'must have a plain path like /tenant, or none');
+  }
+  return issuer;
+}
+
+/** RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path. */
+function metadataPath(issuer: string | undefined): string {
+  const path = issuer === undefined ? '' : new URL(issuer).pathname.replace(/\/+$/, '');
+  return `${METADATA_WELL_KNOWN_PATH}${path}`;
+}
+
+function resolveScopesSupported(value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (
+    !Array.isArray(value) ||
+    !value.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope))
+  ) {
+    throw new SentinelConfigError('scopesSupported', 'must be an array of RFC 6749 scope-tokens');
+  }
+  return Object.freeze([...new Set(value as string[])]);
+}
+
+function resolveIntrospection(value: unknown): ResolvedSentinelOptions['introspection'] {
+  const defaults = SENTINEL_DEFAULTS.introspectionRateLimit;
+  if (value === undefined) return { resourceServers: [], rateLimit: defaults };
+  if (typeof value !== 'object' || value === null) {
+    throw new SentinelConfigError('introspection', 'must be an object');
+  }
+  const { resourceServers = [], rateLimit } = value as SentinelIntrospectionOptions;
+  if (
+    !Array.isArray(resourceServers) ||
+    !resourceServers.every((id) => typeof id === 'string' && id.length > 0)
+  ) {
+    throw new SentinelConfigError(
+      'introspection.resourceServers',
+      'must be an array of client ids',
+    );
+  }
+  return {
+    resourceServers: Object.freeze([...resourceServers]),
+    rateLimit: resolveRateLimit('introspection.rateLimit', rateLimit, defaults),
+  };
+}
+
+function resolveRateLimit(
+  field: string,
+  value: unknown,
+  defaults: Readonly<SentinelRateLimitOptions>,
+): Readonly<SentinelRateLimitOptions> | false {
+  if (value === undefined) return defaults;
+  if (value === false) return false;
+  if (typeof value !== 'object' || value === null) {
+    throw new SentinelConfigError(field, 'must be { limit, windowSeconds } or false');
+  }
+  const given = value as Partial<SentinelRateLimitOptions>;
+  return Object.freeze({
+    limit: positiveInteger(`${field}.limit`, given.limit, defaults.limit),
+    windowSeconds: positiveInteger(
+      `${field}.windowSeconds`,
+      given.windowSeconds,
+      defaults.windowSeconds,
+    ),
+  });
 }
 
 function normalizePath(field: string, value: unknown, allowRoot: boolean): string {

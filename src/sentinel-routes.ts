@@ -1,13 +1,25 @@
 import type { SentinelRouteOptions } from './sentinel.module-definition.js';
 import { SentinelConfigError, type SentinelModuleOptions } from './sentinel-options.js';
 
-const ROUTE_FIELDS = ['routePrefix', 'tokenPath', 'managementPath'] as const;
+const ROUTE_FIELDS = [
+  'routePrefix',
+  'tokenPath',
+  'managementPath',
+  'revocationPath',
+  'introspectionPath',
+  'metadata',
+  'issuer',
+] as const satisfies ReadonlyArray<keyof SentinelRouteOptions>;
 
 export function pickRoutes(options: SentinelModuleOptions): SentinelRouteOptions {
   return {
     routePrefix: options.routePrefix,
     tokenPath: options.tokenPath,
     managementPath: options.managementPath,
+    revocationPath: options.revocationPath,
+    introspectionPath: options.introspectionPath,
+    metadata: options.metadata,
+    issuer: options.issuer,
   };
 }
 

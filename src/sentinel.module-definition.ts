@@ -1,10 +1,19 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { SentinelModuleOptions } from './sentinel-options.js';
 
-/** Route options: Nest builds the router before async providers resolve, so they are static. */
+/**
+ * Route options: Nest builds the router before async providers resolve, so they are static.
+ * `issuer` is one of them because its path decides where the metadata is mounted (RFC 8414 §3.1).
+ */
 export type SentinelRouteOptions = Pick<
   SentinelModuleOptions,
-  'routePrefix' | 'tokenPath' | 'managementPath'
+  | 'routePrefix'
+  | 'tokenPath'
+  | 'managementPath'
+  | 'revocationPath'
+  | 'introspectionPath'
+  | 'metadata'
+  | 'issuer'
 >;
 
 /** Options that shape the module itself rather than its behaviour. */

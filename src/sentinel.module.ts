@@ -1,10 +1,14 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { createCache, type SentinelCache } from './cache/cache.factory.js';
+import { CACHE_PROVIDERS } from './cache/cache.providers.js';
 import { TokenCache } from './cache/token-cache.js';
 import { Clock, systemClock } from './clock.js';
 import { PasswordHasher } from './crypto/password-hasher.js';
 import { GUARD_PROVIDERS } from './guard/guard.providers.js';
+import { createManagementControllers } from './management/management.controllers.js';
+import { managementMountPath } from './management/management-mount.js';
+import { MANAGEMENT_PROVIDERS } from './management/management.providers.js';
 import { SentinelLifecycle } from './sentinel-lifecycle.service.js';
 import {
   resolveSentinelOptions,
@@ -61,7 +65,8 @@ export class SentinelModule extends SentinelConfigurableModule {
     const routes = options.routes ?? {};
     // Validates the route fields now, so a bad path fails at import time like forRoot.
     const resolvedRoutes = resolveSentinelOptions(routes);
-    return withRuntime(super.forRootAsync(options), routes, resolvedRoutes);
+    // Management credentials come from the factory: mount on the path, the guard decides later.
+    return withRuntime(super.forRootAsync(options), routes, resolvedRoutes, false);
   }
 
   /**
@@ -84,14 +89,27 @@ export class SentinelModule extends SentinelConfigurableModule {
         useFactory: (cache: SentinelCache) => cache.cache,
         inject: [SENTINEL_CACHE],
       },
+      {
+        provide: SENTINEL_REDIS,
+        useFactory: (cache: SentinelCache) => cache.redis?.client ?? null,
+        inject: [SENTINEL_CACHE],
+      },
       SentinelLifecycle,
+      ...CACHE_PROVIDERS,
       ...GUARD_PROVIDERS,
     ];
     return {
       module: SentinelModule,
       global: isGlobal,
       providers,
-      exports: [SENTINEL_OPTIONS, Clock, TokenCache, ...GUARD_PROVIDERS],
+      exports: [
+        SENTINEL_OPTIONS,
+        Clock,
+        TokenCache,
+        SENTINEL_REDIS,
+        ...CACHE_PROVIDERS,
+        ...GUARD_PROVIDERS,
+      ],
     };
   }
 }
@@ -117,11 +135,14 @@ function withRuntime(
   definition: DynamicModule,
   routes: SentinelRouteOptions,
   routesResolved: ResolvedSentinelOptions,
+  managementCredentialsKnown = true,
 ): DynamicModule {
   const controllers: Type[] = [];
   if (routesResolved.tokenPath !== false)
     controllers.push(createTokenController(routesResolved.tokenPath));
   controllers.push(...createProtocolControllers(routesResolved));
+  const managementPath = managementMountPath(routesResolved, managementCredentialsKnown);
+  if (managementPath !== false) controllers.push(...createManagementControllers(managementPath));
 
   const providers: Provider[] = [
     { provide: SENTINEL_ROUTES, useValue: routes },
@@ -172,6 +193,7 @@ function withRuntime(
     SentinelLifecycle,
     ...TOKEN_PROVIDERS,
     ...GUARD_PROVIDERS,
+    ...(managementPath !== false ? MANAGEMENT_PROVIDERS : []),
   ];
 
   return {
@@ -188,6 +210,7 @@ function withRuntime(
       TokenStore,
       TokenCache,
       SENTINEL_REDIS,
+      ...CACHE_PROVIDERS,
       ...TOKEN_PROVIDERS,
       ...GUARD_PROVIDERS,
     ],

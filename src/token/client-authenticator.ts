@@ -55,6 +55,23 @@ export class ClientAuthenticator {
     return client;
   }
 
+  /**
+   * Like {@link authenticate}, but only a confidential client that presented its secret passes:
+   * for endpoints where a public client's `client_id` alone is not enough (introspection,
+   * RFC 7662 §2.1). A public client gets the same 401 `invalid_client` as a wrong secret.
+   */
+  async authenticateConfidential(
+    form: TokenForm,
+    authorization: string | undefined,
+  ): Promise<SentinelClient> {
+    const presented = this.extractCredentials(form, authorization);
+    const client = presented.clientSecret === undefined ? null : await this.verify(presented);
+    if (client?.clientType !== 'confidential') {
+      throw this.failure(presented.usedAuthorizationHeader);
+    }
+    return client;
+  }
+
   /** Reads the client credentials from the header or the body, refusing ambiguity. */
   protected extractCredentials(
     form: TokenForm,

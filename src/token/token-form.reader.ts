@@ -17,6 +17,15 @@ export const QUERY_FORBIDDEN_PARAMETERS: readonly string[] = [
   'grant_type',
 ];
 
+/**
+ * What the revocation (RFC 7009) and introspection (RFC 7662) endpoints refuse in the query
+ * string: the token endpoint's list plus the `token` being revoked or introspected.
+ */
+export const TOKEN_PARAMETER_QUERY_FORBIDDEN: readonly string[] = [
+  ...QUERY_FORBIDDEN_PARAMETERS,
+  'token',
+];
+
 const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
 const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
 
@@ -60,10 +69,19 @@ interface RequestLike {
  */
 @Injectable()
 export class TokenFormReader {
-  /** Reads and validates the form of `request` (an Express, Fastify or Node request). */
-  async read(request: unknown): Promise<TokenForm> {
+  /**
+   * Reads and validates the form of `request` (an Express, Fastify or Node request).
+   * @param queryForbidden parameters refused in the query string; the token endpoint's by default.
+   */
+  async read(
+    request: unknown,
+    queryForbidden: readonly string[] = QUERY_FORBIDDEN_PARAMETERS,
+  ): Promise<TokenForm> {
     const req = request as RequestLike;
-    this.assertNoCredentialsInQuery(req.originalUrl ?? req.url ?? req.raw?.url ?? '');
+    this.assertNoCredentialsInQuery(
+      req.originalUrl ?? req.url ?? req.raw?.url ?? '',
+      queryForbidden,
+    );
     const headers = req.headers ?? {};
     this.assertFormMediaType(headers['content-type']);
     this.assertDeclaredLength(headers['content-length']);
@@ -89,14 +107,17 @@ export class TokenFormReader {
       : undefined;
   }
 
-  protected assertNoCredentialsInQuery(url: string): void {
+  protected assertNoCredentialsInQuery(
+    url: string,
+    forbidden: readonly string[] = QUERY_FORBIDDEN_PARAMETERS,
+  ): void {
     const start = url.indexOf('?');
     if (start < 0) return;
     const query = new URLSearchParams(url.slice(start + 1).split('#')[0]);
     for (const name of query.keys()) {
       // `password[x]` would become `password` under a qs-style parser.
       const base = name.split('[')[0];
-      if (QUERY_FORBIDDEN_PARAMETERS.includes(base)) {
+      if (forbidden.includes(base)) {
         throw OAuthException.invalidRequest(
           `Parameter ${base} must be sent in the request body, not in the query string`,
         );

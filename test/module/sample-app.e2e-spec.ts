@@ -18,7 +18,7 @@ describe('sample app', () => {
     expect(curl).toBeDefined();
     const url = curl!.match(/POST (\S+)/)![1];
     const form = new URLSearchParams(
-      [...curl!.matchAll(/-d (\w+)=(\S+)/g)].map((m) => [m[1], m[2]]),
+      [...curl!.matchAll(/-d (\w+)=(\S+)/g)].map((m): [string, string] => [m[1], m[2]]),
     );
     expect([...form.keys()]).toEqual(['grant_type', 'client_id', 'username', 'password']);
 

@@ -7,7 +7,9 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { SentinelCache } from './cache/cache.factory.js';
-import { SENTINEL_CACHE, SENTINEL_STORAGE } from './sentinel.constants.js';
+import { managementWarning } from './management/management-mount.js';
+import type { ResolvedSentinelOptions } from './sentinel-options.js';
+import { SENTINEL_CACHE, SENTINEL_OPTIONS, SENTINEL_STORAGE } from './sentinel.constants.js';
 import type { SentinelStorage } from './storage/storage.factory.js';
 
 /**
@@ -21,6 +23,7 @@ export class SentinelLifecycle implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Optional() @Inject(SENTINEL_STORAGE) private readonly storage: SentinelStorage | null,
     @Inject(SENTINEL_CACHE) private readonly cache: SentinelCache,
+    @Optional() @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions | null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,6 +38,8 @@ export class SentinelLifecycle implements OnApplicationBootstrap, OnApplicationS
           'Configure `mongo` and `redis` for production.',
       );
     }
+    const management = this.options ? managementWarning(this.options) : undefined;
+    if (management) this.logger.warn(management);
   }
 
   async onApplicationShutdown(): Promise<void> {

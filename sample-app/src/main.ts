@@ -1,14 +1,17 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { resolveSentinelOptions } from '../../src/index.js';
 import { AppModule } from './app.module.js';
 import { seedDemoData } from './demo-seed.js';
-import { readSampleConfig } from './sample-config.js';
+import { readSampleConfig, type SampleConfig } from './sample-config.js';
 
 /** Starts the sample app; returns the app and the base URL it listens on. */
 export async function bootstrap(env: NodeJS.ProcessEnv = process.env, print = console.log) {
   const config = readSampleConfig(env);
-  const app = await NestFactory.create(AppModule.register(config), { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.create(AppModule.register(config), {
+    logger: ['error', 'warn', 'log'],
+  });
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
@@ -29,7 +32,24 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env, print = co
     print('Then call the protected endpoint:');
     print(`  curl -s ${base}/endpoint -H "Authorization: Bearer <access_token>"\n`);
   }
+  printManagement(config, base, print);
   return { app, base };
+}
+
+/** Where the management console is and how to sign in (the generated password only). */
+function printManagement(config: SampleConfig, base: string, print: (line: string) => void): void {
+  const path = resolveSentinelOptions(config.sentinel).managementPath;
+  if (path === false || config.management === 'none') return;
+  print(`Management console: ${base}${path}`);
+  if (config.management === 'generated') {
+    const { username, password } = config.sentinel.management ?? {};
+    print(
+      `  sign in as "${username}" with password "${password}" (generated for this run; set ` +
+        'SENTINEL_MANAGEMENT_USERNAME and SENTINEL_MANAGEMENT_PASSWORD to choose your own)\n',
+    );
+  } else {
+    print('  sign in with SENTINEL_MANAGEMENT_USERNAME / SENTINEL_MANAGEMENT_PASSWORD\n');
+  }
 }
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;

@@ -66,7 +66,11 @@ export class ManagementLoginThrottle {
       const stalest = this.failures.keys().next().value;
       if (stalest !== undefined) this.failures.delete(stalest);
     }
-    this.failures.set(address, { count, lastFailureAt: now, lockedUntil: now + delaySeconds * 1000 });
+    this.failures.set(address, {
+      count,
+      lastFailureAt: now,
+      lockedUntil: now + delaySeconds * 1000,
+    });
   }
 
   recordSuccess(address: string): void {

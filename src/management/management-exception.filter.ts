@@ -44,7 +44,7 @@ const CODES_BY_STATUS: Readonly<Record<number, ManagementErrorCode>> = {
  *   API's spelling (`grantTypes` → `grant_types`);
  * - {@link StorageUnavailableError}, {@link CacheUnavailableError}, or the revocation service's
  *   503 → 503 `temporarily_unavailable` with `Retry-After`;
- * - another `HttpException` below 500 (e.g. the host's body parser) → its status;
+ * - another `HttpException` below 500 → its status;
  * - anything else → 500 `server_error` without a stack; logged without the request.
  */
 @Catch()
@@ -96,8 +96,6 @@ export class ManagementExceptionFilter implements ExceptionFilter {
       this.logger.warn('Storage or cache unavailable: answering 503');
       return ManagementException.temporarilyUnavailable();
     }
-    const parserError = fromBodyParserError(exception);
-    if (parserError) return parserError;
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       const status = exception.getStatus();
       return new ManagementException(status, {
@@ -124,23 +122,4 @@ export class ManagementExceptionFilter implements ExceptionFilter {
 /** A store's field name in the API's spelling: `grantTypes` → `grant_types`. */
 export function apiField(storeField: string): string {
   return storeField.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
-
-/** Errors of the `body-parser` / `raw-body` family (Express) carry `type` and `status`. */
-function fromBodyParserError(exception: unknown): ManagementException | undefined {
-  const error = exception as { type?: unknown; status?: unknown } | null;
-  if (typeof error !== 'object' || error === null || typeof error.type !== 'string') {
-    return undefined;
-  }
-  if (error.type === 'entity.parse.failed') {
-    return ManagementException.invalidField('body', 'The request body is not valid JSON');
-  }
-  if (error.type === 'entity.too.large') {
-    return new ManagementException(HttpStatus.PAYLOAD_TOO_LARGE, {
-      error: 'payload_too_large',
-      message: 'The request body is too large',
-      field: 'body',
-    });
-  }
-  return undefined;
 }

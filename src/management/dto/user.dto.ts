@@ -1,0 +1,55 @@
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto } from './pagination.dto.js';
+import { IsPrintable, IsScope, MAX_SCOPE_LENGTH } from './validators.js';
+
+/** `POST {mgmt}/users`. The password is hashed with bcrypt and never returned. */
+export class CreateUserDto {
+  @IsPrintable()
+  @MaxLength(200)
+  @IsNotEmpty()
+  @IsString()
+  username!: string;
+
+  /** At most 72 bytes (bcrypt would truncate; SECURITY.md 16). */
+  @IsNotEmpty()
+  @IsString()
+  password!: string;
+
+  /** Scopes the user may be granted; empty or omitted means no restriction. */
+  @IsOptional()
+  @IsScope()
+  @MaxLength(MAX_SCOPE_LENGTH)
+  @IsString()
+  scope?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+/** `PATCH {mgmt}/users/:id`. A new password or `disabled: true` revokes the user's tokens. */
+export class UpdateUserDto {
+  @IsOptional()
+  @IsNotEmpty()
+  @IsString()
+  password?: string;
+
+  @IsOptional()
+  @IsScope()
+  @MaxLength(MAX_SCOPE_LENGTH)
+  @IsString()
+  scope?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+/** `GET {mgmt}/users?page=&per_page=&username=`. */
+export class ListUsersQueryDto extends PageQueryDto {
+  /** Exact username. */
+  @IsOptional()
+  @MaxLength(200)
+  @IsString()
+  username?: string;
+}

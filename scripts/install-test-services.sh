@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real services the test suite runs against, when they are missing:
-#   - redis-server from Debian's packages
+#   - redis-server and chromium from Debian's packages
 #   - FerretDB 1.24.2 (MongoDB wire protocol, SQLite backend), built from its Go module
 # Idempotent: exits in well under a second when both are present.
 set -euo pipefail
@@ -11,10 +11,14 @@ GOBIN_DIR="${GOBIN:-$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin}"
 
 need_sudo() { if [ "$(id -u)" -ne 0 ]; then echo sudo; fi; }
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "==> installing redis-server (Debian package)"
+missing_packages=()
+command -v redis-server >/dev/null 2>&1 || missing_packages+=(redis-server)
+# Debian's Chromium runs the console's browser test (driven by playwright-core; never a download).
+[ -x /usr/bin/chromium ] || missing_packages+=(chromium)
+if [ "${#missing_packages[@]}" -gt 0 ]; then
+  echo "==> installing ${missing_packages[*]} (Debian packages)"
   $(need_sudo) apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $(need_sudo) apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $(need_sudo) apt-get install -y -qq "${missing_packages[@]}" >/dev/null
 fi
 # The package starts a system-wide redis on :6379; the tests start their own on free ports.
 
@@ -42,5 +46,6 @@ if ! ferretdb_ok "$GOBIN_DIR/ferretdb" && ! ferretdb_ok "$(command -v ferretdb 2
   (cd "$work/src" && GOTOOLCHAIN="$FERRETDB_TOOLCHAIN" go build -trimpath -o "$GOBIN_DIR/ferretdb" ./cmd/ferretdb)
 fi
 
+echo "chromium:     $(/usr/bin/chromium --version 2>/dev/null | head -n 1)"
 echo "redis-server: $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')"
 echo "ferretdb:     $("$GOBIN_DIR/ferretdb" --version 2>/dev/null | sed -n 's/^version: //p') ($GOBIN_DIR/ferretdb)"

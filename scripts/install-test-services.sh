@@ -27,7 +27,11 @@ ferretdb_ok() {
   [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "version: ${FERRETDB_VERSION}"
 }
 
-if ! ferretdb_ok "$GOBIN_DIR/ferretdb" && ! ferretdb_ok "$(command -v ferretdb 2>/dev/null || true)"; then
+ferretdb_bin=""
+for candidate in "$GOBIN_DIR/ferretdb" "$(command -v ferretdb 2>/dev/null || true)"; do
+  if [ -n "$candidate" ] && ferretdb_ok "$candidate"; then ferretdb_bin="$candidate"; break; fi
+done
+if [ -z "$ferretdb_bin" ]; then
   echo "==> building FerretDB ${FERRETDB_VERSION} into $GOBIN_DIR"
   command -v go >/dev/null 2>&1 || { echo "Go is required to build FerretDB (https://go.dev/dl)"; exit 1; }
   # `go install …@version` cannot be used as is: the module proxy refuses the module's version
@@ -44,8 +48,9 @@ if ! ferretdb_ok "$GOBIN_DIR/ferretdb" && ! ferretdb_ok "$(command -v ferretdb 2
   echo "$FERRETDB_VERSION" >"$work/src/build/version/version.txt"
   mkdir -p "$GOBIN_DIR"
   (cd "$work/src" && GOTOOLCHAIN="$FERRETDB_TOOLCHAIN" go build -trimpath -o "$GOBIN_DIR/ferretdb" ./cmd/ferretdb)
+  ferretdb_bin="$GOBIN_DIR/ferretdb"
 fi
 
 echo "chromium:     $(/usr/bin/chromium --version 2>/dev/null | head -n 1)"
 echo "redis-server: $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')"
-echo "ferretdb:     $("$GOBIN_DIR/ferretdb" --version 2>/dev/null | sed -n 's/^version: //p') ($GOBIN_DIR/ferretdb)"
+echo "ferretdb:     $("$ferretdb_bin" --version 2>/dev/null | sed -n 's/^version: //p') ($ferretdb_bin)"

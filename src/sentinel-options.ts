@@ -53,6 +53,53 @@ export interface SentinelIntrospectionOptions {
   rateLimit?: SentinelRateLimitOptions | false;
 }
 
+/**
+ * One brute-force counter (SECURITY.md 13, ADR 0007). Every attempt is counted before the
+ * credentials are checked; once `freeAttempts` have been used, each further attempt locks the
+ * subject for `lockSeconds`, doubling per attempt up to `maxLockSeconds`. While locked, every
+ * attempt — the right credentials too — is refused with 429 and `Retry-After`, without checking.
+ */
+export interface SentinelLockoutPolicy {
+  /** Attempts allowed before the first lockout. A positive integer. */
+  freeAttempts?: number;
+  /** Length of the first lockout in seconds; each further attempt doubles it. A positive integer. */
+  lockSeconds?: number;
+  /** Longest lockout in seconds, at least `lockSeconds`. */
+  maxLockSeconds?: number;
+  /** A subject with no attempt for this many seconds (and no lockout) starts afresh. */
+  resetAfterSeconds?: number;
+}
+
+/**
+ * Brute-force protection of the token endpoint (RFC 6749 §4.3.2, SECURITY.md 13, ADR 0007).
+ * Counted in Redis when `redis` is configured (shared by every instance, one atomic script per
+ * attempt), else in process memory; when Redis fails the counters fall back to process memory —
+ * never to "no limit". Each field takes a {@link SentinelLockoutPolicy} (missing sub-fields take
+ * the default) or `false` to switch that counter off.
+ */
+export interface SentinelBruteForceOptions {
+  /**
+   * Password-grant attempts per username, whether the user exists or not, so a lockout tells
+   * nothing about existence. A successful sign-in resets it. Default 5 free attempts, then
+   * 1 s doubling up to 15 min; forgotten after 1 h without attempts.
+   */
+  account?: SentinelLockoutPolicy | false;
+  /**
+   * Password-grant attempts per client address (IPv6 per /64; proxies are trusted only as the
+   * host app's `trust proxy` setting says). A success does not reset it, so one good account
+   * does not unlock password spraying. Default 50 free attempts, then 1 s doubling up to 15 min;
+   * forgotten after 1 h.
+   */
+  ip?: SentinelLockoutPolicy | false;
+  /**
+   * Client authentications that present a secret, per `client_id` (repeated `invalid_client`),
+   * at every endpoint that authenticates clients. Requests without a secret (public clients)
+   * are never refused by it. Default 10 free attempts, then 1 s doubling up to 60 s;
+   * forgotten after 1 h.
+   */
+  client?: SentinelLockoutPolicy | false;
+}
+
 /** Options of {@link SentinelModule.forRoot}. Every field is optional. */
 export interface SentinelModuleOptions {
   /** Prefix of every route of the module. Default `/oauth` (Flask-Sentinel `SENTINEL_ROUTE_PREFIX`). */
@@ -112,6 +159,31 @@ export interface SentinelModuleOptions {
   /** Time budget of one Redis command in milliseconds before falling back to MongoDB. Default 1000. */
   redisTimeoutMs?: number;
   /**
+   * Time budget in milliseconds for a MongoDB connection the module opens itself (`mongo.uri`):
+   * server selection, connecting and each socket read. Commands are not buffered while the
+   * server is gone, so a request fails with 503 within about this time instead of waiting.
+   * A host connection (`mongo.connectionName`) keeps the host's settings. Default 5000.
+   */
+  mongoTimeoutMs?: number;
+  /**
+   * Brute-force protection of the password grant and of client authentication; on by default.
+   * `false` switches it off entirely (not recommended). See {@link SentinelBruteForceOptions}.
+   */
+  bruteForce?: SentinelBruteForceOptions | false;
+  /**
+   * An in-process cache in front of Redis for the guard's token check: a bounded LRU of
+   * `maxEntries` tokens (default 10 000), each served from memory for at most `ttlMs`
+   * milliseconds (default 2000, at most 60 000) before Redis is asked again. `true` takes the
+   * defaults. Default `false`. Needs `redis`; without it the option has no effect.
+   *
+   * Revocations (SECURITY.md 9) are published on the Redis channel `${keyPrefix}revocations`
+   * and evict the token from every instance's cache at once; while an instance's subscription
+   * is down its cache is emptied and bypassed. The bound: a revoked token can still be accepted
+   * by an instance for at most `ttlMs` after the revocation, and only if that instance's
+   * subscription stops delivering without its connection being seen to close.
+   */
+  localCache?: { maxEntries?: number; ttlMs?: number } | boolean;
+  /**
    * Bring your own users: a provider class (instantiated by Nest, may inject the host app's
    * services) or an instance implementing {@link UserStore}. Replaces the built-in users
    * collection for the password grant; the management API then manages clients and tokens only.
@@ -124,7 +196,10 @@ export interface ResolvedSentinelOptions {
   routePrefix: string;
   /** Full path of the token endpoint, e.g. `/oauth/token`, or `false`. */
   tokenPath: string | false;
-  /** Full path of management, e.g. `/oauth/management`, or `false` when disabled or unprotected. */
+  /**
+   * Full path of management, e.g. `/oauth/management`, or `false` when disabled. Whether it is
+   * mounted also depends on the credentials (management-mount.ts).
+   */
   managementPath: string | false;
   /** Full path of the revocation endpoint, e.g. `/oauth/revoke`, or `false`. */
   revocationPath: string | false;
@@ -161,6 +236,15 @@ export interface ResolvedSentinelOptions {
   tokenKeyPrefix: string;
   realm: string;
   redisTimeoutMs: number;
+  mongoTimeoutMs: number;
+  /** Every counter with its defaults filled in, or `false` when switched off. */
+  bruteForce: {
+    account: Readonly<Required<SentinelLockoutPolicy>> | false;
+    ip: Readonly<Required<SentinelLockoutPolicy>> | false;
+    client: Readonly<Required<SentinelLockoutPolicy>> | false;
+  };
+  /** The guard's in-process cache, or `false` when off. */
+  localCache: { maxEntries: number; ttlMs: number } | false;
   userStore?: Type<UserStore> | UserStore;
 }
 
@@ -177,6 +261,13 @@ export const SENTINEL_DEFAULTS = {
   keyPrefix: 'sentinel:',
   realm: 'sentinel',
   redisTimeoutMs: 1000,
+  localCache: { maxEntries: 10_000, ttlMs: 2000 },
+  mongoTimeoutMs: 5000,
+  bruteForce: {
+    account: { freeAttempts: 5, lockSeconds: 1, maxLockSeconds: 900, resetAfterSeconds: 3600 },
+    ip: { freeAttempts: 50, lockSeconds: 1, maxLockSeconds: 900, resetAfterSeconds: 3600 },
+    client: { freeAttempts: 10, lockSeconds: 1, maxLockSeconds: 60, resetAfterSeconds: 3600 },
+  },
 } as const;
 
 /** Bad configuration, naming the offending field. Thrown at bootstrap. */
@@ -263,6 +354,13 @@ export function resolveSentinelOptions(
       options.redisTimeoutMs,
       SENTINEL_DEFAULTS.redisTimeoutMs,
     ),
+    mongoTimeoutMs: positiveInteger(
+      'mongoTimeoutMs',
+      options.mongoTimeoutMs,
+      SENTINEL_DEFAULTS.mongoTimeoutMs,
+    ),
+    bruteForce: resolveBruteForce(options.bruteForce),
+    localCache: resolveLocalCache(options.localCache),
     userStore: resolveUserStore(options.userStore),
   };
   assertDistinctPaths(resolved);
@@ -499,6 +597,27 @@ function resolveMongo(value: unknown): SentinelMongoConfig | undefined {
   return { connectionName: optionalString('mongo.connectionName', config.connectionName) };
 }
 
+/** Longest `localCache.ttlMs`: the cache must stay short-lived (see the option). */
+const MAX_LOCAL_CACHE_TTL_MS = 60_000;
+
+function resolveLocalCache(value: unknown): ResolvedSentinelOptions['localCache'] {
+  if (value === undefined || value === false) return false;
+  const defaults = SENTINEL_DEFAULTS.localCache;
+  if (value === true) return { ...defaults };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SentinelConfigError('localCache', 'must be a boolean or { maxEntries?, ttlMs? }');
+  }
+  const given = value as { maxEntries?: unknown; ttlMs?: unknown };
+  const ttlMs = positiveInteger('localCache.ttlMs', given.ttlMs, defaults.ttlMs);
+  if (ttlMs > MAX_LOCAL_CACHE_TTL_MS) {
+    throw new SentinelConfigError('localCache.ttlMs', `must be at most ${MAX_LOCAL_CACHE_TTL_MS}`);
+  }
+  return {
+    maxEntries: positiveInteger('localCache.maxEntries', given.maxEntries, defaults.maxEntries),
+    ttlMs,
+  };
+}
+
 function resolveUserStore(value: unknown): ResolvedSentinelOptions['userStore'] {
   if (value === undefined) return undefined;
   if (typeof value === 'function') return value as Type<UserStore>;
@@ -515,4 +634,67 @@ function resolveUserStore(value: unknown): ResolvedSentinelOptions['userStore'] 
     );
   }
   return store as UserStore;
+}
+
+function resolveBruteForce(value: unknown): ResolvedSentinelOptions['bruteForce'] {
+  if (value === false) return { account: false, ip: false, client: false };
+  const given = value ?? {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new SentinelConfigError('bruteForce', 'must be { account?, ip?, client? } or false');
+  }
+  const options = given as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (!['account', 'ip', 'client'].includes(key)) {
+      throw new SentinelConfigError(`bruteForce.${key}`, 'is not an option');
+    }
+  }
+  const defaults = SENTINEL_DEFAULTS.bruteForce;
+  return {
+    account: resolveLockoutPolicy('bruteForce.account', options.account, defaults.account),
+    ip: resolveLockoutPolicy('bruteForce.ip', options.ip, defaults.ip),
+    client: resolveLockoutPolicy('bruteForce.client', options.client, defaults.client),
+  };
+}
+
+function resolveLockoutPolicy(
+  field: string,
+  value: unknown,
+  defaults: Readonly<Required<SentinelLockoutPolicy>>,
+): Readonly<Required<SentinelLockoutPolicy>> | false {
+  if (value === false) return false;
+  if (value === undefined) return defaults;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SentinelConfigError(
+      field,
+      'must be { freeAttempts?, lockSeconds?, maxLockSeconds?, resetAfterSeconds? } or false',
+    );
+  }
+  const given = value as SentinelLockoutPolicy;
+  const lockSeconds = positiveInteger(
+    `${field}.lockSeconds`,
+    given.lockSeconds,
+    defaults.lockSeconds,
+  );
+  const maxLockSeconds = positiveInteger(
+    `${field}.maxLockSeconds`,
+    given.maxLockSeconds,
+    Math.max(defaults.maxLockSeconds, lockSeconds),
+  );
+  if (maxLockSeconds < lockSeconds) {
+    throw new SentinelConfigError(`${field}.maxLockSeconds`, 'must be at least lockSeconds');
+  }
+  return Object.freeze({
+    freeAttempts: positiveInteger(
+      `${field}.freeAttempts`,
+      given.freeAttempts,
+      defaults.freeAttempts,
+    ),
+    lockSeconds,
+    maxLockSeconds,
+    resetAfterSeconds: positiveInteger(
+      `${field}.resetAfterSeconds`,
+      given.resetAfterSeconds,
+      defaults.resetAfterSeconds,
+    ),
+  });
 }

@@ -18,3 +18,5 @@ export const TOKENS_COLLECTION = 'sentinel_tokens';
 export const SENTINEL_ROUTES = 'SENTINEL:ROUTES';
 export const SENTINEL_STORAGE = 'SENTINEL:STORAGE';
 export const SENTINEL_CACHE = 'SENTINEL:CACHE';
+/** Alias of the host app's Mongoose connection, when the module stores in it. */
+export const SENTINEL_HOST_CONNECTION = 'SENTINEL:HOST_CONNECTION';

@@ -26,6 +26,13 @@ export interface SentinelModuleExtras {
    * route options fails at bootstrap.
    */
   routes?: SentinelRouteOptions;
+  /**
+   * Store in the host app's Mongoose connection: the `connectionName` it gave
+   * `MongooseModule.forRoot(uri, { connectionName })`, or `'default'` for its default connection.
+   * Needed with `forRootAsync` (the connection must be known before the factory runs); with
+   * `forRoot`, `mongo: { connectionName }` does the same.
+   */
+  connectionName?: string;
 }
 
 export const {

@@ -1,5 +1,12 @@
-import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type InjectionToken,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
 import { createCache, type SentinelCache } from './cache/cache.factory.js';
 import { CACHE_PROVIDERS } from './cache/cache.providers.js';
 import { TokenCache } from './cache/token-cache.js';
@@ -24,6 +31,7 @@ import {
   SENTINEL_REDIS,
   SENTINEL_ROUTES,
   SENTINEL_STORAGE,
+  SENTINEL_HOST_CONNECTION,
 } from './sentinel.constants.js';
 import {
   SENTINEL_ASYNC_OPTIONS_TYPE,
@@ -54,7 +62,12 @@ export class SentinelModule extends SentinelConfigurableModule {
   /** Registers the module with options known up front. Bad options throw here, naming the field. */
   static override forRoot(options: typeof SENTINEL_OPTIONS_TYPE = {}): DynamicModule {
     const resolved = resolveSentinelOptions(stripExtras(options));
-    return withRuntime(super.forRoot(options), pickRoutes(options), resolved);
+    const hostConnection =
+      options.connectionName ??
+      (resolved.mongo && !('uri' in resolved.mongo)
+        ? (resolved.mongo.connectionName ?? 'default')
+        : undefined);
+    return withRuntime(super.forRoot(options), pickRoutes(options), resolved, true, hostConnection);
   }
 
   /**
@@ -66,7 +79,13 @@ export class SentinelModule extends SentinelConfigurableModule {
     // Validates the route fields now, so a bad path fails at import time like forRoot.
     const resolvedRoutes = resolveSentinelOptions(routes);
     // Management credentials come from the factory: mount on the path, the guard decides later.
-    return withRuntime(super.forRootAsync(options), routes, resolvedRoutes, false);
+    return withRuntime(
+      super.forRootAsync(options),
+      routes,
+      resolvedRoutes,
+      false,
+      options.connectionName,
+    );
   }
 
   /**
@@ -107,8 +126,8 @@ export class SentinelModule extends SentinelConfigurableModule {
         Clock,
         TokenCache,
         SENTINEL_REDIS,
-        ...CACHE_PROVIDERS,
-        ...GUARD_PROVIDERS,
+        ...tokensOf(CACHE_PROVIDERS),
+        ...tokensOf(GUARD_PROVIDERS),
       ],
     };
   }
@@ -117,7 +136,7 @@ export class SentinelModule extends SentinelConfigurableModule {
 /** Options of {@link SentinelModule.forResourceServer}. @publicApi */
 export interface SentinelResourceServerOptions extends Pick<
   SentinelModuleOptions,
-  'keyPrefix' | 'realm' | 'errorUri' | 'redisTimeoutMs'
+  'keyPrefix' | 'realm' | 'errorUri' | 'redisTimeoutMs' | 'localCache'
 > {
   /** The Redis the authorization server writes its token cache to. Required. */
   redis: SentinelRedisConfig;
@@ -126,7 +145,7 @@ export interface SentinelResourceServerOptions extends Pick<
 }
 
 function stripExtras(options: typeof SENTINEL_OPTIONS_TYPE): SentinelModuleOptions {
-  const { isGlobal: _isGlobal, routes: _routes, ...rest } = options;
+  const { isGlobal: _isGlobal, routes: _routes, connectionName: _connection, ...rest } = options;
   return rest;
 }
 
@@ -136,6 +155,7 @@ function withRuntime(
   routes: SentinelRouteOptions,
   routesResolved: ResolvedSentinelOptions,
   managementCredentialsKnown = true,
+  hostConnection?: string,
 ): DynamicModule {
   const controllers: Type[] = [];
   if (routesResolved.tokenPath !== false)
@@ -149,9 +169,19 @@ function withRuntime(
     {
       provide: SENTINEL_OPTIONS,
       useFactory: (raw: SentinelModuleOptions, mounted: SentinelRouteOptions) =>
-        resolveSentinelOptions(withMountedRoutes(raw, mounted)),
+        resolveSentinelOptions(withHostConnection(withMountedRoutes(raw, mounted), hostConnection)),
       inject: [SENTINEL_MODULE_OPTIONS, SENTINEL_ROUTES],
     },
+    ...(hostConnection === undefined
+      ? []
+      : [
+          {
+            provide: SENTINEL_HOST_CONNECTION,
+            useExisting: getConnectionToken(
+              hostConnection === 'default' ? undefined : hostConnection,
+            ),
+          },
+        ]),
     { provide: Clock, useValue: systemClock },
     {
       provide: PasswordHasher,
@@ -161,7 +191,11 @@ function withRuntime(
     {
       provide: SENTINEL_STORAGE,
       useFactory: createStorage,
-      inject: [SENTINEL_OPTIONS, PasswordHasher, ModuleRef],
+      inject: [
+        SENTINEL_OPTIONS,
+        PasswordHasher,
+        { token: SENTINEL_HOST_CONNECTION, optional: true },
+      ],
     },
     { provide: SENTINEL_CACHE, useFactory: createCache, inject: [SENTINEL_OPTIONS] },
     storagePort(UserRepository, (storage) => storage.users),
@@ -191,6 +225,7 @@ function withRuntime(
       inject: [SENTINEL_CACHE],
     },
     SentinelLifecycle,
+    ...CACHE_PROVIDERS,
     ...TOKEN_PROVIDERS,
     ...GUARD_PROVIDERS,
     ...(managementPath !== false ? MANAGEMENT_PROVIDERS : []),
@@ -210,11 +245,34 @@ function withRuntime(
       TokenStore,
       TokenCache,
       SENTINEL_REDIS,
-      ...CACHE_PROVIDERS,
-      ...TOKEN_PROVIDERS,
-      ...GUARD_PROVIDERS,
+      ...tokensOf(CACHE_PROVIDERS),
+      ...tokensOf(TOKEN_PROVIDERS),
+      ...tokensOf(GUARD_PROVIDERS),
     ],
   };
+}
+
+/** The `connectionName` extra and the `mongo` option must not point at two databases. */
+function withHostConnection(
+  options: SentinelModuleOptions,
+  hostConnection: string | undefined,
+): SentinelModuleOptions {
+  if (hostConnection === undefined) return options;
+  if (options.mongo && 'uri' in options.mongo) {
+    throw new SentinelConfigError(
+      'connectionName',
+      'give either connectionName or mongo.uri, not both',
+    );
+  }
+  return {
+    ...options,
+    mongo: { connectionName: hostConnection === 'default' ? undefined : hostConnection },
+  };
+}
+
+/** What to export for a list of providers: classes as they are, the token of the others. */
+function tokensOf(providers: Provider[]): InjectionToken[] {
+  return providers.map((provider) => ('provide' in provider ? provider.provide : provider));
 }
 
 function storagePort<T>(token: symbol, pick: (storage: SentinelStorage) => T): Provider {

@@ -1,7 +1,9 @@
 import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import { LocallyEvictingTokenCache, LocalTokenCache } from './local-token-cache.js';
 import { MemoryTokenCache } from './memory-token-cache.js';
 import { closeRedis, openRedis, waitForRedis, type RedisConnection } from './redis-connection.js';
 import { RedisTokenCache } from './redis-token-cache.js';
+import { revocationChannel, RevocationSubscriber } from './revocation-broadcast.js';
 import type { TokenCache } from './token-cache.js';
 
 /** How long start-up waits for a Redis the module connects to before going on without it. */
@@ -13,6 +15,8 @@ export interface SentinelCache {
   cache: TokenCache;
   /** The Redis connection, when there is one (pub/sub and the limiter use it too). */
   redis?: RedisConnection;
+  /** The guard's in-process cache (option `localCache`, with Redis only). */
+  local?: LocalTokenCache;
   close(): Promise<void>;
 }
 
@@ -23,10 +27,24 @@ export async function createCache(options: ResolvedSentinelOptions): Promise<Sen
   const redis = openRedis(options.redis, { commandTimeoutMs: options.redisTimeoutMs });
   // A cache that is down at start-up must not stop the app: MongoDB answers until it returns.
   if (redis.owned) await waitForRedis(redis.client, STARTUP_WAIT_MS);
+  const channel = revocationChannel(options.keyPrefix);
+  // Revocations are announced whether or not this instance keeps a local cache: others may.
+  const shared = new RedisTokenCache(redis.client, options.tokenKeyPrefix, channel);
+  if (options.localCache === false) {
+    return { kind: 'redis', cache: shared, redis, close: () => closeRedis(redis) };
+  }
+  const local = new LocalTokenCache(options.localCache.maxEntries, options.localCache.ttlMs);
+  const subscriber = new RevocationSubscriber(redis.client, channel, local);
+  // Bounded like the connection itself; until the subscription is live the cache is bypassed.
+  await subscriber.start(redis.client.status === 'ready' ? STARTUP_WAIT_MS : 0);
   return {
     kind: 'redis',
-    cache: new RedisTokenCache(redis.client, options.tokenKeyPrefix),
+    cache: new LocallyEvictingTokenCache(shared, local),
     redis,
-    close: () => closeRedis(redis),
+    local,
+    close: async () => {
+      await subscriber.close();
+      await closeRedis(redis);
+    },
   };
 }

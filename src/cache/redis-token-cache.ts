@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CacheUnavailableError } from './cache.errors.js';
+import { encodeRevocation } from './revocation-broadcast.js';
 import type { CacheEntry, CachedToken, TokenCache } from './token-cache.js';
 
 const TOMBSTONE_JSON = '{"revoked":true}';
@@ -8,11 +9,15 @@ const TOMBSTONE_JSON = '{"revoked":true}';
  * {@link TokenCache} on Redis: one string key per token digest, `keyPrefix + digest`, holding the
  * JSON documented on {@link CachedToken} so resource servers in any language can read it. Redis
  * failures reject with {@link CacheUnavailableError}; the caller falls back to MongoDB.
+ *
+ * With a `revocationChannel`, every revocation also PUBLISHes the revoked digests there, in the
+ * same transaction as the tombstones, so instances with an in-process cache evict them at once.
  */
 export class RedisTokenCache implements TokenCache {
   constructor(
     private readonly client: Redis,
     private readonly keyPrefix: string,
+    private readonly revocationChannel?: string,
   ) {}
 
   async get(digest: string): Promise<CacheEntry | undefined> {
@@ -44,6 +49,12 @@ export class RedisTokenCache implements TokenCache {
     entries.forEach((entry, i) =>
       transaction.set(this.key(entry.digest), TOMBSTONE_JSON, 'EX', ttls[i]),
     );
+    if (this.revocationChannel !== undefined) {
+      transaction.publish(
+        this.revocationChannel,
+        encodeRevocation(entries.map((entry) => entry.digest)),
+      );
+    }
     let results: Array<[Error | null, unknown]> | null;
     try {
       results = await transaction.exec();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { CacheUnavailableError } from '../cache/cache.errors.js';
+import { LocallyEvictingTokenCache, LocalTokenCache } from '../cache/local-token-cache.js';
 import { MemoryTokenCache } from '../cache/memory-token-cache.js';
 import type { CacheEntry, CachedToken, TokenCache } from '../cache/token-cache.js';
 import type { Clock } from '../clock.js';
@@ -11,7 +12,7 @@ import { OAuthException } from '../errors/oauth.exception.js';
 import { MemoryTokenStore } from '../storage/memory/memory-token.store.js';
 import { StorageUnavailableError } from '../storage/storage.errors.js';
 import type { TokenRecord, TokenStore } from '../storage/token-store.js';
-import { AccessTokenVerifier } from './access-token.verifier.js';
+import { AccessTokenVerifier, tokenDigest } from './access-token.verifier.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -347,5 +348,156 @@ describe('AccessTokenVerifier', () => {
       expect(line).not.toContain(raw);
       expect(line).not.toContain(digest(raw));
     }
+  });
+});
+
+describe('AccessTokenVerifier with the in-process cache (option localCache)', () => {
+  let now: number;
+  let cache: ObservedCache;
+  let store: ObservedStore;
+  let local: LocalTokenCache;
+  let verifier: AccessTokenVerifier;
+  /** The cache the module's revocations go through: it evicts this instance's entries too. */
+  let revoking: LocallyEvictingTokenCache;
+
+  beforeEach(() => {
+    now = T0;
+    cache = new ObservedCache(new MemoryTokenCache({ now: () => now }));
+    store = new ObservedStore();
+    local = new LocalTokenCache(100, 2000);
+    local.setServing(true);
+    revoking = new LocallyEvictingTokenCache(cache, local);
+    verifier = new AccessTokenVerifier(cache, { now: () => now }, store, local);
+  });
+
+  async function issueCached(): Promise<string> {
+    const raw = generateToken();
+    await cache.inner.add(
+      digest(raw),
+      { sub: 'user-1', client_id: 'client-1', scope: 'read write', exp: T0 / 1000 + 3600 },
+      3600,
+    );
+    return raw;
+  }
+
+  /** Counts reads of the shared cache. */
+  function countGets(): () => number {
+    let gets = 0;
+    const inner = cache.get.bind(cache);
+    cache.get = (key: string) => {
+      gets += 1;
+      return inner(key);
+    };
+    return () => gets;
+  }
+
+  it('keys everything by the same digest as crypto/digest.ts', () => {
+    for (const raw of [generateToken(), 'a', 'é-ünïcode', '']) {
+      expect(tokenDigest(raw)).toBe(digest(raw));
+    }
+  });
+
+  it('answers repeat checks from memory within the TTL, then asks the shared cache again', async () => {
+    const raw = await issueCached();
+    const gets = countGets();
+    await expect(verifier.verify(raw)).resolves.toMatchObject({ userId: 'user-1' });
+    await expect(verifier.verify(raw)).resolves.toMatchObject({ scope: ['read', 'write'] });
+    expect(gets()).toBe(1);
+    now += 2000;
+    await verifier.verify(raw);
+    expect(gets()).toBe(2);
+  });
+
+  it('hands every request its own identity, so a handler cannot change the cached one', async () => {
+    const raw = await issueCached();
+    const first = (await verifier.verify(raw))!;
+    first.scope.push('admin');
+    first.expiresAt.setFullYear(2100);
+    await expect(verifier.verify(raw)).resolves.toEqual({
+      userId: 'user-1',
+      clientId: 'client-1',
+      scope: ['read', 'write'],
+      expiresAt: new Date(T0 + 3600 * 1000),
+    });
+  });
+
+  it('remembers a token answered by the store too', async () => {
+    const raw = generateToken();
+    await store.insert({
+      accessTokenDigest: digest(raw),
+      refreshTokenDigest: null,
+      userId: 'user-2',
+      clientId: 'client-1',
+      scope: 'read',
+      familyId: 'family-x',
+      issuedAt: new Date(now),
+      accessExpiresAt: new Date(now + 600_000),
+      refreshExpiresAt: null,
+    });
+    await verifier.verify(raw);
+    const gets = countGets();
+    await expect(verifier.verify(raw)).resolves.toMatchObject({ userId: 'user-2' });
+    expect(gets()).toBe(0);
+    expect(store.lookups).toBe(1);
+  });
+
+  it('rejects at once a token revoked through this instance (SECURITY.md 9)', async () => {
+    const raw = await issueCached();
+    await verifier.verify(raw);
+    await revoking.revoke([{ digest: digest(raw), ttlSeconds: 3600 }]);
+    await expect(verifier.verify(raw)).resolves.toBeNull();
+  });
+
+  it('does not keep a token a lookup found live while a revocation landed', async () => {
+    const raw = await issueCached();
+    const inner = cache.get.bind(cache);
+    // The revocation lands between the shared read and its answer reaching the verifier.
+    cache.get = async (key: string) => {
+      const entry = await inner(key);
+      local.evict([key]);
+      return entry;
+    };
+    await expect(verifier.verify(raw)).resolves.not.toBeNull();
+    expect(local.size).toBe(0);
+  });
+
+  it('neither answers from nor fills memory while the broadcast is down', async () => {
+    const raw = await issueCached();
+    local.setServing(false);
+    const gets = countGets();
+    await verifier.verify(raw);
+    await verifier.verify(raw);
+    expect(gets()).toBe(2);
+    expect(local.size).toBe(0);
+  });
+
+  it('does not remember a token while the shared cache is failing', async () => {
+    const raw = generateToken();
+    await store.insert({
+      accessTokenDigest: digest(raw),
+      refreshTokenDigest: null,
+      userId: 'user-3',
+      clientId: 'client-1',
+      scope: 'read',
+      familyId: 'family-y',
+      issuedAt: new Date(now),
+      accessExpiresAt: new Date(now + 600_000),
+      refreshExpiresAt: null,
+    });
+    cache.failGet = true;
+    await expect(verifier.verify(raw)).resolves.toMatchObject({ userId: 'user-3' });
+    expect(local.size).toBe(0);
+  });
+
+  it("never serves a token past its expiry, whatever the TTL's remainder", async () => {
+    const raw = generateToken();
+    await cache.inner.add(
+      digest(raw),
+      { sub: 'user-1', client_id: 'client-1', scope: '', exp: T0 / 1000 + 1 },
+      1,
+    );
+    await expect(verifier.verify(raw)).resolves.not.toBeNull();
+    now += 1000;
+    await expect(verifier.verify(raw)).resolves.toBeNull();
   });
 });

@@ -1,7 +1,13 @@
+import { hash } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import {
+  fromCachedToken,
+  LocalTokenCache,
+  splitScope,
+  type LocalToken,
+} from '../cache/local-token-cache.js';
 import { TokenCache, type CacheEntry, type CachedToken } from '../cache/token-cache.js';
 import { Clock } from '../clock.js';
-import { digest } from '../crypto/digest.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import { TokenStore, type TokenRecord } from '../storage/token-store.js';
 import type { OAuthIdentity } from './oauth-identity.js';
@@ -12,6 +18,8 @@ const CACHE_DOWN = Symbol('cache down');
 /**
  * Decides whether a presented access token is live: the resource side's hot path (ADR 0004).
  *
+ * 0. With the option `localCache`, the in-process {@link LocalTokenCache}, synchronously: it
+ *    holds live tokens only, and revocations evict them on every instance at once.
  * 1. The token cache, by digest: a tombstone means revoked (SECURITY.md 9), a live entry is
  *    checked against the clock.
  * 2. On a miss, the {@link TokenStore} (MongoDB, the source of truth); a live record is written
@@ -33,6 +41,7 @@ export class AccessTokenVerifier {
     @Inject(TokenCache) private readonly cache: TokenCache,
     @Inject(Clock) private readonly clock: Clock,
     @Optional() @Inject(TokenStore) private readonly store: TokenStore | null = null,
+    @Optional() @Inject(LocalTokenCache) private readonly local: LocalTokenCache | null = null,
   ) {}
 
   /**
@@ -42,12 +51,22 @@ export class AccessTokenVerifier {
    * @throws OAuthException `temporarily_unavailable` (503) when no backend can answer.
    */
   async verify(rawToken: string): Promise<OAuthIdentity | null> {
-    const key = digest(rawToken);
-    const entry = await this.readCache(key);
+    const key = tokenDigest(rawToken);
     const now = this.clock.now();
+    const local = this.local;
+    let ticket = 0;
+    if (local !== null) {
+      const held = local.get(key, now);
+      if (held !== undefined) return toIdentity(held);
+      // Taken before any lookup: a revocation announced meanwhile voids what it finds.
+      ticket = local.ticket();
+    }
+    const entry = await this.readCache(key);
     if (entry !== undefined && entry !== CACHE_DOWN) {
-      if ('revoked' in entry) return null;
-      return entry.exp * 1000 > now ? fromCachedToken(entry) : null;
+      if ('revoked' in entry || entry.exp * 1000 <= now) return null;
+      const token = fromCachedToken(entry);
+      local?.remember(key, token, ticket, now);
+      return toIdentity(token);
     }
     if (this.store === null) {
       if (entry === CACHE_DOWN) throw OAuthException.temporarilyUnavailable();
@@ -55,9 +74,13 @@ export class AccessTokenVerifier {
     }
     const record = await this.readStore(this.store, key);
     if (record === null || record.revoked || record.accessExpiresAt.getTime() <= now) return null;
+    const token = fromRecord(record);
     // While the cache is failing, do not wait on it a second time in the same request.
-    if (entry !== CACHE_DOWN) await this.repopulate(key, record, now);
-    return fromRecord(record);
+    if (entry !== CACHE_DOWN) {
+      await this.repopulate(key, record, now);
+      local?.remember(key, token, ticket, now);
+    }
+    return toIdentity(token);
   }
 
   private async readCache(key: string): Promise<CacheEntry | undefined | typeof CACHE_DOWN> {
@@ -121,30 +144,32 @@ export class AccessTokenVerifier {
   }
 }
 
-function fromCachedToken(token: CachedToken): OAuthIdentity {
-  return {
-    userId: token.sub,
-    clientId: token.client_id,
-    scope: splitScope(token.scope),
-    expiresAt: new Date(token.exp * 1000),
-  };
+/**
+ * The digest the cache and the store are keyed by: the same SHA-256 hex as `digest()` in
+ * crypto/digest.ts (a unit test holds them equal), by the one-shot `crypto.hash`, which skips
+ * creating a Hash object on every request.
+ */
+export function tokenDigest(rawToken: string): string {
+  return hash('sha256', rawToken, 'hex');
 }
 
-function fromRecord(record: TokenRecord): OAuthIdentity {
+function fromRecord(record: TokenRecord): LocalToken {
   return {
     userId: record.userId,
     clientId: record.clientId,
-    scope: splitScope(record.scope),
-    // A copy: an in-memory store must not share its Date with request handlers.
-    expiresAt: new Date(record.accessExpiresAt.getTime()),
+    scope: Object.freeze(splitScope(record.scope)),
+    expiresAtMs: record.accessExpiresAt.getTime(),
   };
 }
 
-/** Space-delimited scope (RFC 6749 §3.3) to tokens; stored scopes are already canonical. */
-function splitScope(scope: string): string[] {
-  if (scope === '') return [];
-  const tokens = scope.split(' ');
-  return tokens.includes('') ? [...new Set(tokens.filter((t) => t !== ''))] : tokens;
+/** A fresh identity per request: handlers may change it without touching the cached token. */
+function toIdentity(token: LocalToken): OAuthIdentity {
+  return {
+    userId: token.userId,
+    clientId: token.clientId,
+    scope: token.scope.slice(),
+    expiresAt: new Date(token.expiresAtMs),
+  };
 }
 
 /** Only the error's class name: driver messages may carry query values (SECURITY.md 22). */

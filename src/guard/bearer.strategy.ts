@@ -6,10 +6,11 @@ import { AccessTokenVerifier } from './access-token.verifier.js';
 import type { OAuthIdentity } from './oauth-identity.js';
 
 /**
- * The passport strategy behind {@link OAuthGuard}, registered as {@link BEARER_STRATEGY}.
- * passport-http-bearer reads the token (RFC 6750 §2.1 header, §2.2 form body); the guard has
- * already refused query-string tokens and ambiguous requests (SECURITY.md 8), and renders every
- * failure itself, so the strategy's own challenges are never sent.
+ * The passport strategy for {@link BEARER_STRATEGY}, for hosts that use
+ * `AuthGuard('sentinel-bearer')` themselves: passport-http-bearer reads the token (RFC 6750 §2.1
+ * header, §2.2 form body) and the app's {@link AccessTokenVerifier} checks it. {@link OAuthGuard}
+ * reads the token the same way but calls its verifier directly, without passport's per-request
+ * machinery on the hot path.
  */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
@@ -19,8 +20,9 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
 
   /**
    * Passport keeps one strategy per name for the whole process, so with two Nest apps in one
-   * process the last one created would answer for both. The guard therefore hands each request
-   * the verifier of its own app ({@link attachVerifier}); this instance's is the fallback.
+   * process the last one created would answer for both. A guard of the host can therefore hand
+   * each request the verifier of its own app ({@link attachVerifier}); this instance's is the
+   * fallback.
    *
    * @returns the identity of a live token, or `false` (passport's "not authenticated").
    * @throws OAuthException 503 from the verifier, which passport hands to the guard as an error

@@ -6,12 +6,13 @@ import type { ResolvedSentinelOptions } from '../sentinel-options.js';
 import { BEARER_STRATEGY, SCOPES_METADATA, SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { BearerChallengeException, BearerChallenges } from './bearer-challenge.js';
-import { attachVerifier } from './bearer.strategy.js';
 import type { OAuthIdentity } from './oauth-identity.js';
 
 /** The parts of an HTTP request (Express or Fastify) the guard reads. */
 export interface BearerRequest {
   method?: string;
+  /** The request target as received, query string included. */
+  url?: string;
   headers: Record<string, string | string[] | undefined>;
   query?: unknown;
   body?: unknown;
@@ -23,6 +24,8 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const FORM_MEDIA_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
 // Pinned so a host's PassportModule options (session, another property) cannot change them.
 const AUTHENTICATE_OPTIONS: AuthGuardAuthenticateOptions = { session: false, property: 'user' };
+// What passport-http-bearer hands `handleRequest` for a token it does not accept.
+const TOKEN_REJECTED = 'Bearer error="invalid_token"';
 
 const QUERY_REFUSED = 'Access tokens in the URL query are refused, use the Authorization header';
 const TWO_METHODS = 'The access token was sent by more than one method';
@@ -46,6 +49,12 @@ const BODY_NOT_FORM =
  * Headers are written to the response before throwing, so the host's exception filter need not
  * know them; every error also carries `Cache-Control: no-store`. Hooks for subclasses:
  * `getRequest`, `extractToken`, `requiredScopes`, `handleRequest`.
+ *
+ * The token check is the hot path of every protected request, so the guard does not go through
+ * passport per request: it has already read the token exactly as passport-http-bearer would
+ * ({@link extractToken}), hands it to its own app's {@link AccessTokenVerifier}, and calls
+ * {@link handleRequest} with passport's arguments. {@link BearerStrategy} stays registered for
+ * hosts that use `AuthGuard('sentinel-bearer')` themselves.
  */
 @Injectable()
 export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
@@ -66,13 +75,16 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     try {
       const request = this.getRequest(context);
-      if (this.extractToken(request) === undefined) throw this.challenges.authenticationRequired();
-      attachVerifier(request, this.verifier);
-      await super.canActivate(context);
-      const granted = request.user?.scope ?? [];
+      const token = this.extractToken(request);
+      if (token === undefined) throw this.challenges.authenticationRequired();
+      const user = await this.authenticate(token, context);
+      request.user = user;
       const required = this.requiredScopes(context);
-      if (!required.every((scope) => granted.includes(scope))) {
-        throw this.challenges.insufficientScope(required);
+      if (required.length > 0) {
+        const granted = user?.scope ?? [];
+        if (!required.every((scope) => granted.includes(scope))) {
+          throw this.challenges.insufficientScope(required);
+        }
       }
       return true;
     } catch (error) {
@@ -102,8 +114,15 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
    * @throws OAuthException `invalid_request` for a query token, two methods or a malformed value.
    */
   protected extractToken(request: BearerRequest): string | undefined {
-    if (hasParameter(request.query, 'access_token'))
+    // Without a `?` in the target there is no query to look at (Express parses `query` anew on
+    // every read).
+    const url = request.url;
+    if (
+      (typeof url !== 'string' || url.includes('?')) &&
+      hasParameter(request.query, 'access_token')
+    ) {
       throw this.challenges.invalidRequest(QUERY_REFUSED);
+    }
     const fromHeader = this.tokenFromHeader(request.headers.authorization);
     return this.tokenFromBody(request, fromHeader !== undefined) ?? fromHeader;
   }
@@ -143,6 +162,20 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     if (typeof info === 'string' && !info.includes('error='))
       throw this.challenges.authenticationRequired();
     throw this.challenges.invalidToken();
+  }
+
+  /** The verifier's answer, through {@link handleRequest} as passport would hand it over. */
+  private async authenticate(token: string, context: ExecutionContext): Promise<OAuthIdentity> {
+    let identity: OAuthIdentity | null;
+    try {
+      identity = await this.verifier.verify(token);
+    } catch (error) {
+      // A storage fault (503) or a bug (500): handleRequest passes it through.
+      return this.handleRequest<OAuthIdentity>(error, false, undefined, context);
+    }
+    if (identity !== null)
+      return this.handleRequest<OAuthIdentity>(null, identity, undefined, context);
+    return this.handleRequest<OAuthIdentity>(null, false, TOKEN_REJECTED, context);
   }
 
   private tokenFromHeader(header: string | string[] | undefined): string | undefined {

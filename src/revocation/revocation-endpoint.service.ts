@@ -1,10 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TokenCache } from '../cache/token-cache.js';
-import { Clock } from '../clock.js';
+import { Inject, Injectable } from '@nestjs/common';
 import { digest } from '../crypto/digest.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import type { SentinelClient } from '../storage/client-store.js';
-import { TokenStore, type Revocation, type TokenRecord } from '../storage/token-store.js';
+import { TokenStore, type TokenRecord } from '../storage/token-store.js';
 import type { TokenForm } from '../token/grants/grant.js';
 import { TokenRevocationService } from '../token/token-revocation.service.js';
 
@@ -37,18 +35,13 @@ export interface FoundToken {
  *
  * Revocation goes through {@link TokenRevocationService}: store first, then cache tombstones, so
  * every instance refuses the token at once; any storage or cache failure is a 503 with
- * `Retry-After` and never a 200. Because the store reports only the records a call newly
- * revoked, a retry after such a 503 would find nothing left to tombstone: the presented token's
- * own access token is therefore tombstoned again whenever the call did not just do it.
+ * `Retry-After` and never a 200. A retry after such a 503 tombstones every unexpired access
+ * token of the matched records again, already revoked or not, so it repairs the cache (ADR 0007).
  */
 @Injectable()
 export class RevocationEndpointService {
-  private readonly logger = new Logger('SentinelRevocation');
-
   constructor(
     @Inject(TokenStore) private readonly tokens: TokenStore,
-    @Inject(TokenCache) private readonly cache: TokenCache,
-    @Inject(Clock) private readonly clock: Clock,
     private readonly revocation: TokenRevocationService,
   ) {}
 
@@ -62,11 +55,11 @@ export class RevocationEndpointService {
     if (token === undefined) throw OAuthException.invalidRequest('Missing parameter: token');
     const found = await this.find(digest(token), form.token_type_hint);
     if (found === null || found.record.clientId !== client.clientId) return;
-    const revocation =
-      found.type === 'refresh_token'
-        ? await this.revocation.revokeFamily(found.record.familyId)
-        : await this.revocation.revokeById(found.record.id);
-    await this.ensureTombstoned(found.record, revocation);
+    if (found.type === 'refresh_token') {
+      await this.revocation.revokeFamily(found.record.familyId);
+    } else {
+      await this.revocation.revokeById(found.record.id);
+    }
   }
 
   /** Looks the digest up as both token types, the hinted one first. */
@@ -83,22 +76,5 @@ export class RevocationEndpointService {
       if (record !== null) return { type, record };
     }
     return null;
-  }
-
-  /** Tombstones the record's access token unless `revocation` already did (see the class doc). */
-  private async ensureTombstoned(record: TokenRecord, revocation: Revocation): Promise<void> {
-    const key = record.accessTokenDigest;
-    if (revocation.records.some((revoked) => revoked.accessTokenDigest === key)) return;
-    const remainingMs = record.accessExpiresAt.getTime() - this.clock.now();
-    if (remainingMs <= 0) return;
-    try {
-      await this.cache.revoke([{ digest: key, ttlSeconds: Math.ceil(remainingMs / 1000) }]);
-    } catch (error) {
-      this.logger.error(
-        `Could not tombstone the access token of revoked record ${record.id} ` +
-          `(${error instanceof Error ? error.name : 'unknown error'})`,
-      );
-      throw OAuthException.temporarilyUnavailable();
-    }
   }
 }

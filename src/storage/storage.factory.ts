@@ -1,9 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { ModuleRef } from '@nestjs/core';
-import { getConnectionToken } from '@nestjs/mongoose';
 import mongoose, { type Connection } from 'mongoose';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import { SentinelConfigError, type ResolvedSentinelOptions } from '../sentinel-options.js';
 import type { ClientStore } from './client-store.js';
 import { MemoryClientStore } from './memory/memory-client.store.js';
 import { MemoryTokenStore } from './memory/memory-token.store.js';
@@ -17,9 +15,6 @@ import { SENTINEL_USER_MODEL, SentinelUserSchema } from './mongo/user.schema.js'
 import type { TokenStore } from './token-store.js';
 import type { UserRepository } from './user-store.js';
 
-/** How long start-up waits for MongoDB before failing. */
-const SERVER_SELECTION_TIMEOUT_MS = 5000;
-
 /** The stores the options ask for, and how to release them. */
 export interface SentinelStorage {
   kind: 'mongo' | 'memory';
@@ -32,7 +27,7 @@ export interface SentinelStorage {
 export async function createStorage(
   options: ResolvedSentinelOptions,
   hasher: PasswordHasher,
-  moduleRef: ModuleRef,
+  hostConnection: Connection | null = null,
 ): Promise<SentinelStorage> {
   if (options.mongo === undefined) {
     return {
@@ -43,7 +38,11 @@ export async function createStorage(
       close: async () => undefined,
     };
   }
-  const { connection, owned } = await openConnection(options.mongo, moduleRef);
+  const { connection, owned } = await openConnection(
+    options.mongo,
+    hostConnection,
+    options.mongoTimeoutMs,
+  );
   const users = new MongoUserStore(
     connection.model(SENTINEL_USER_MODEL, SentinelUserSchema),
     hasher,
@@ -75,23 +74,41 @@ export async function createStorage(
   };
 }
 
+/**
+ * Opens the module's own connection with bounded waits (SECURITY.md 17–18, ADR 0007):
+ * - `bufferCommands: false`: while the server is gone, Mongoose does not hold commands in its
+ *   buffer (up to 10 s by default) but hands them to the driver, which fails them once server
+ *   selection gives up;
+ * - `serverSelectionTimeoutMS`, `connectTimeoutMS` and `socketTimeoutMS` = `mongoTimeoutMs`: a
+ *   stopped server fails a request within about that time, a stalled one too.
+ * The driver reconnects on its own when the server returns; no restart is needed.
+ */
 async function openConnection(
   mongo: NonNullable<ResolvedSentinelOptions['mongo']>,
-  moduleRef: ModuleRef,
+  hostConnection: Connection | null,
+  timeoutMs: number,
 ): Promise<{ connection: Connection; owned: boolean }> {
   if ('uri' in mongo) {
     const connection = await mongoose
       .createConnection(mongo.uri, {
         dbName: mongo.dbName,
         sanitizeFilter: true,
-        serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+        bufferCommands: false,
+        serverSelectionTimeoutMS: timeoutMs,
+        connectTimeoutMS: timeoutMs,
+        socketTimeoutMS: timeoutMs,
       })
       .asPromise();
+    // Failures reach each operation as a 503; an unhandled 'error' event must not end the process.
+    connection.on('error', () => undefined);
     return { connection, owned: true };
   }
-  // The host app's connection (MongooseModule.forRoot); never closed by us.
-  const connection = moduleRef.get<Connection>(getConnectionToken(mongo.connectionName), {
-    strict: false,
-  });
-  return { connection, owned: false };
+  // The host app's connection (MongooseModule.forRoot), injected by name; never closed by us.
+  if (hostConnection === null) {
+    throw new SentinelConfigError(
+      'connectionName',
+      "name the host app's Mongoose connection in the connectionName option of forRootAsync",
+    );
+  }
+  return { connection: hostConnection, owned: false };
 }

@@ -31,9 +31,23 @@ export interface TokenQuery {
   clientId?: string;
 }
 
-/** The access tokens a revocation just turned off, so caches can be told (SECURITY.md 9). */
+/** An access token a revocation covers: its digest and when it expires. */
+export interface RevokedAccessToken {
+  accessTokenDigest: string;
+  accessExpiresAt: Date;
+}
+
+/** What a revocation did, so callers can report it and caches can be told (SECURITY.md 9). */
 export interface Revocation {
-  records: Array<{ accessTokenDigest: string; accessExpiresAt: Date }>;
+  /** Access tokens this call turned off; records that were revoked already are not counted. */
+  records: RevokedAccessToken[];
+  /**
+   * Every matched, revoked record whose access token has not expired at the call's `now`,
+   * whether this call or an earlier one revoked it: what caches must tombstone. Reporting the
+   * already revoked ones too lets a retry after a failed tombstone write (503) finish the job
+   * (ADR 0007). Records inserted concurrently and not revoked are never listed.
+   */
+  unexpired: RevokedAccessToken[];
 }
 
 /** Port: issued tokens. Lookups are by digest, never by raw token. */
@@ -51,10 +65,20 @@ export interface TokenStore {
   consumeRefresh(digest: string, now: Date): Promise<TokenRecord | null>;
   /** Undoes {@link consumeRefresh} when the replacement pair could not be stored (SECURITY.md 19). */
   restoreRefresh(id: string): Promise<void>;
-  revokeById(id: string): Promise<Revocation>;
-  revokeFamily(familyId: string): Promise<Revocation>;
-  revokeByUser(userId: string): Promise<Revocation>;
-  revokeByClient(clientId: string): Promise<Revocation>;
+  /**
+   * Revokes the record (idempotent). `now` (default: the current time) decides which access
+   * tokens {@link Revocation.unexpired} lists; so for the other revocations.
+   */
+  revokeById(id: string, now?: Date): Promise<Revocation>;
+  /**
+   * Revokes every record of the family. Every record of the family stored before the call began
+   * is covered — on MongoDB the update runs twice, so a rotation whose new pair was stored while
+   * the first pass ran is revoked too, and one stored later finds its consumed record already
+   * revoked (the refresh grant then sweeps the family itself; RFC 9700 §4.14.2).
+   */
+  revokeFamily(familyId: string, now?: Date): Promise<Revocation>;
+  revokeByUser(userId: string, now?: Date): Promise<Revocation>;
+  revokeByClient(clientId: string, now?: Date): Promise<Revocation>;
   list(query: TokenQuery): Promise<Page<TokenRecord>>;
 }
 /** DI token of the {@link TokenStore} port. */

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { BruteForceLimiter } from '../abuse/brute-force.limiter.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import type { ResolvedSentinelOptions } from '../sentinel-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
@@ -34,12 +35,21 @@ const BASIC_CREDENTIALS = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i;
  *
  * Every failure has the same description, so the response does not tell an unknown client from
  * a wrong secret or a secret sent for a public client.
+ *
+ * Authentications that present a secret are counted per `client_id` by the brute-force limiter
+ * (SECURITY.md 13, ADR 0007): once a client id has used its free attempts, repeated
+ * `invalid_client` locks it out — 429 with `Retry-After`, the right secret included — with a
+ * doubling lockout. Requests without a secret (public clients) are never refused by it, so a
+ * public client's id, which is no secret, cannot be used to lock its users out.
  */
 @Injectable()
 export class ClientAuthenticator {
   constructor(
     @Inject(ClientStore) private readonly clients: ClientStore,
     @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions,
+    @Optional()
+    @Inject(BruteForceLimiter)
+    private readonly limiter: BruteForceLimiter | null = null,
   ) {}
 
   /**
@@ -121,9 +131,21 @@ export class ClientAuthenticator {
   /** Checks presented credentials against the store; `null` when they do not authenticate. */
   protected async verify(presented: PresentedClientCredentials): Promise<SentinelClient | null> {
     if (presented.clientSecret !== undefined) {
-      const client = await this.clients.verifySecret(presented.clientId, presented.clientSecret);
+      const attempt = await this.limiter?.beginClientAttempt(presented.clientId);
+      let client: SentinelClient | null;
+      try {
+        client = await this.clients.verifySecret(presented.clientId, presented.clientSecret);
+      } catch (error) {
+        await attempt?.abandoned();
+        throw error;
+      }
       // A public client has no secret to match; sending one is a failed authentication.
-      return client?.clientType === 'confidential' ? client : null;
+      if (client?.clientType !== 'confidential') {
+        attempt?.failed();
+        return null;
+      }
+      await attempt?.succeeded();
+      return client;
     }
     const client = await this.clients.findById(presented.clientId);
     return client?.clientType === 'public' ? client : null;

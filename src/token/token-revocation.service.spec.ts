@@ -63,15 +63,30 @@ describe('TokenRevocationService (SECURITY.md 9)', () => {
     expect(await backend.cache.get(key)).toBeUndefined();
   });
 
-  it('keeps a tombstone at least 1 s for an already expired token', async () => {
+  it('writes no tombstone for an access token that has already expired', async () => {
     const cache = module.get<TokenCache>(TokenCache);
     const revoke = jest.spyOn(cache, 'revoke');
     const issued = await issuer.issue(base);
     backend.clock.advanceSeconds(10_000);
-    await revocation.revokeById(issued.record.id);
-    expect(revoke).toHaveBeenCalledWith([
-      { digest: issued.record.accessTokenDigest, ttlSeconds: 1 },
+    const result = await revocation.revokeById(issued.record.id);
+    expect(revoke).not.toHaveBeenCalled();
+    expect(result.records).toHaveLength(1);
+    expect((await backend.tokens.findById(issued.record.id))!.revoked).toBe(true);
+  });
+
+  it('tombstones an already revoked, unexpired token again, so a retry repairs the cache', async () => {
+    const cache = module.get<TokenCache>(TokenCache);
+    const issued = await issuer.issue(base);
+    const revoke = jest.spyOn(cache, 'revoke').mockRejectedValueOnce(new Error('cache down'));
+    expect(await revocation.revokeById(issued.record.id).catch((e: unknown) => e)).toBeInstanceOf(
+      Error,
+    );
+    const retry = await revocation.revokeById(issued.record.id);
+    expect(retry.records).toEqual([]);
+    expect(revoke).toHaveBeenLastCalledWith([
+      { digest: issued.record.accessTokenDigest, ttlSeconds: expect.any(Number) },
     ]);
+    expect(await cache.get(issued.record.accessTokenDigest)).toEqual({ revoked: true });
   });
 
   it('revokes by user and by client', async () => {

@@ -13,7 +13,9 @@ import { TokenStore, type Revocation } from '../storage/token-store.js';
  * is still in the cache, and a guard that HITS it would keep accepting the token until it
  * expires. The caller is told (503 `temporarily_unavailable`, Retry-After) instead of being told
  * the revocation took full effect. Tombstones live for the remaining access-token lifetime
- * (at least 1 s), after which the token is expired anyway.
+ * (at least 1 s), after which the token is expired anyway. The store lists every unexpired
+ * access token the revocation covers, revoked now or before, so a retry tombstones them all
+ * even though the store has nothing left to revoke (ADR 0007).
  */
 @Injectable()
 export class TokenRevocationService {
@@ -27,26 +29,30 @@ export class TokenRevocationService {
 
   /** Revokes every token of a grant's family (refresh-token reuse, RFC 9700 §4.14.2). */
   async revokeFamily(familyId: string): Promise<Revocation> {
-    return this.tombstone(await this.tokens.revokeFamily(familyId));
+    return this.tombstone(await this.tokens.revokeFamily(familyId, this.now()));
   }
 
   async revokeById(id: string): Promise<Revocation> {
-    return this.tombstone(await this.tokens.revokeById(id));
+    return this.tombstone(await this.tokens.revokeById(id, this.now()));
   }
 
   async revokeByUser(userId: string): Promise<Revocation> {
-    return this.tombstone(await this.tokens.revokeByUser(userId));
+    return this.tombstone(await this.tokens.revokeByUser(userId, this.now()));
   }
 
   async revokeByClient(clientId: string): Promise<Revocation> {
-    return this.tombstone(await this.tokens.revokeByClient(clientId));
+    return this.tombstone(await this.tokens.revokeByClient(clientId, this.now()));
   }
 
-  /** @throws OAuthException 503 when the cache could not be told (see the class comment). */
+  /**
+   * Tombstones every unexpired access token the revocation covers — those revoked by earlier
+   * calls too ({@link Revocation.unexpired}), so retrying after a 503 repairs the cache.
+   * @throws OAuthException 503 when the cache could not be told (see the class comment).
+   */
   protected async tombstone(revocation: Revocation): Promise<Revocation> {
-    if (revocation.records.length === 0) return revocation;
+    if (revocation.unexpired.length === 0) return revocation;
     const now = this.clock.now();
-    const entries = revocation.records.map((record) => ({
+    const entries = revocation.unexpired.map((record) => ({
       digest: record.accessTokenDigest,
       ttlSeconds: Math.max(1, Math.ceil((record.accessExpiresAt.getTime() - now) / 1000)),
     }));
@@ -60,6 +66,10 @@ export class TokenRevocationService {
       throw OAuthException.temporarilyUnavailable();
     }
     return revocation;
+  }
+
+  private now(): Date {
+    return new Date(this.clock.now());
   }
 }
 

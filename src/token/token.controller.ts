@@ -13,6 +13,7 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import { OAuthExceptionFilter } from '../errors/oauth-exception.filter.js';
+import { clientAddress } from '../abuse/client-address.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import type { TokenResponse } from './grants/grant.js';
 import { TokenFormReader } from './token-form.reader.js';
@@ -36,7 +37,9 @@ export class TokenController {
   @Header('Pragma', 'no-cache')
   async token(@Req() request: unknown): Promise<TokenResponse> {
     const form = await this.formReader.read(request);
-    return this.tokenService.exchange(form, this.getAuthorization(request));
+    return this.tokenService.exchange(form, this.getAuthorization(request), {
+      address: this.getClientAddress(request),
+    });
   }
 
   @Get()
@@ -57,6 +60,14 @@ export class TokenController {
   @Delete()
   delete(): never {
     throw OAuthException.methodNotAllowed();
+  }
+
+  /**
+   * The client address the brute-force limiter counts password attempts by (ADR 0007): the
+   * platform's `ip`, so proxies are trusted exactly as the host app configured them.
+   */
+  protected getClientAddress(request: unknown): string | undefined {
+    return clientAddress(request);
   }
 
   /** The raw `Authorization` header (Express and Fastify both expose Node's lower-cased headers). */

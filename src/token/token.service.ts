@@ -1,7 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { RequestOrigin } from '../abuse/client-address.js';
 import { OAuthException } from '../errors/oauth.exception.js';
+import type { SentinelClient } from '../storage/client-store.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { TOKEN_GRANTS, type Grant, type TokenForm, type TokenResponse } from './grants/grant.js';
+
+/**
+ * A grant that may also read where the request came from (the password grant counts attempts
+ * per client address). Every {@link Grant} is one: the origin is simply ignored by those that
+ * do not declare it.
+ */
+interface OriginAwareGrant extends Grant {
+  handle(
+    request: TokenForm,
+    client: SentinelClient,
+    origin?: RequestOrigin,
+  ): Promise<TokenResponse>;
+}
 
 /**
  * The token endpoint's decision flow (RFC 6749 §3.2): authenticate the client first — so an
@@ -14,20 +29,27 @@ import { TOKEN_GRANTS, type Grant, type TokenForm, type TokenResponse } from './
  */
 @Injectable()
 export class TokenService {
-  private readonly grants: ReadonlyMap<string, Grant>;
+  private readonly grants: ReadonlyMap<string, OriginAwareGrant>;
 
   constructor(
     private readonly clientAuthenticator: ClientAuthenticator,
     @Inject(TOKEN_GRANTS) grants: Grant[],
   ) {
-    this.grants = new Map(grants.map((grant) => [grant.grantType, grant]));
+    this.grants = new Map<string, OriginAwareGrant>(
+      grants.map((grant) => [grant.grantType, grant]),
+    );
   }
 
   /**
    * @param form the flat form read by `TokenFormReader`.
    * @param authorization the raw `Authorization` header, if any.
+   * @param origin where the request came from, for the brute-force limiter (ADR 0007).
    */
-  async exchange(form: TokenForm, authorization: string | undefined): Promise<TokenResponse> {
+  async exchange(
+    form: TokenForm,
+    authorization: string | undefined,
+    origin: RequestOrigin = {},
+  ): Promise<TokenResponse> {
     const client = await this.clientAuthenticator.authenticate(form, authorization);
     const grantType = form.grant_type;
     if (grantType === undefined)
@@ -39,6 +61,6 @@ export class TokenService {
     if (!client.grantTypes.includes(grant.grantType)) {
       throw OAuthException.unauthorizedClient('The client may not use this grant type');
     }
-    return grant.handle(form, client);
+    return grant.handle(form, client, origin);
   }
 }

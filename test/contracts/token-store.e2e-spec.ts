@@ -226,43 +226,60 @@ describe.each([
   });
 
   describe('revocation', () => {
-    it('revokeById reports the record it turned off, once', async () => {
+    it('revokeById reports the record it turned off once, and its live access token every time', async () => {
       const record = await store.insert(newRecord());
       const other = await store.insert(newRecord());
-      expect(await store.revokeById(record.id)).toEqual({
-        records: [
-          { accessTokenDigest: record.accessTokenDigest, accessExpiresAt: record.accessExpiresAt },
-        ],
-      });
+      const token = {
+        accessTokenDigest: record.accessTokenDigest,
+        accessExpiresAt: record.accessExpiresAt,
+      };
+      expect(await store.revokeById(record.id)).toEqual({ records: [token], unexpired: [token] });
       expect((await store.findById(record.id))!.revoked).toBe(true);
       expect((await store.findById(other.id))!.revoked).toBe(false);
-      expect(await store.revokeById(record.id)).toEqual({ records: [] });
-      expect(await store.revokeById(UNKNOWN_ID)).toEqual({ records: [] });
-      expect(await store.revokeById(OPERATOR)).toEqual({ records: [] });
+      // Already revoked: nothing newly revoked, but still listed for tombstoning (ADR 0007).
+      expect(await store.revokeById(record.id)).toEqual({ records: [], unexpired: [token] });
+      // Past its access expiry there is nothing left to tombstone.
+      expect(await store.revokeById(record.id, at(3600))).toEqual({ records: [], unexpired: [] });
+      expect(await store.revokeById(UNKNOWN_ID)).toEqual({ records: [], unexpired: [] });
+      expect(await store.revokeById(OPERATOR)).toEqual({ records: [], unexpired: [] });
     });
 
-    it('revokeFamily revokes the family and reports exactly the records it changed', async () => {
+    it('revokeFamily revokes the family, reports the records it changed and every unexpired one', async () => {
       const familyId = 'family-a';
       const a1 = await store.insert(newRecord({ familyId, accessExpiresAt: at(100) }));
       const a2 = await store.insert(newRecord({ familyId, accessExpiresAt: at(200) }));
       const a3 = await store.insert(newRecord({ familyId }));
       const b1 = await store.insert(newRecord({ familyId: 'family-b' }));
       await store.revokeById(a3.id);
+      const byExpiry = (list: Array<{ accessTokenDigest: string; accessExpiresAt: Date }>) =>
+        [...list].sort((x, y) => x.accessExpiresAt.getTime() - y.accessExpiresAt.getTime());
 
-      const revocation = await store.revokeFamily(familyId);
-      expect(
-        [...revocation.records].sort(
-          (x, y) => x.accessExpiresAt.getTime() - y.accessExpiresAt.getTime(),
-        ),
-      ).toEqual([
+      // At 150 s, a1's access token has expired: it needs no tombstone.
+      const revocation = await store.revokeFamily(familyId, at(150));
+      expect(byExpiry(revocation.records)).toEqual([
         { accessTokenDigest: a1.accessTokenDigest, accessExpiresAt: at(100) },
         { accessTokenDigest: a2.accessTokenDigest, accessExpiresAt: at(200) },
+      ]);
+      expect(byExpiry(revocation.unexpired)).toEqual([
+        { accessTokenDigest: a2.accessTokenDigest, accessExpiresAt: at(200) },
+        { accessTokenDigest: a3.accessTokenDigest, accessExpiresAt: at(3600) },
       ]);
       for (const id of [a1.id, a2.id, a3.id]) {
         expect((await store.findById(id))!.revoked).toBe(true);
       }
       expect((await store.findById(b1.id))!.revoked).toBe(false);
-      expect(await store.revokeFamily(familyId)).toEqual({ records: [] });
+      // A retry revokes nothing new but lists the same live access tokens again.
+      const retry = await store.revokeFamily(familyId, at(150));
+      expect(retry.records).toEqual([]);
+      expect(digestsOf(retry.unexpired)).toEqual(digestsOf([a2, a3]));
+    });
+
+    it("never lists a record it did not revoke, such as another family's", async () => {
+      const mine = await store.insert(newRecord({ familyId: 'family-c' }));
+      const theirs = await store.insert(newRecord({ familyId: 'family-d' }));
+      const revocation = await store.revokeFamily('family-c');
+      expect(digestsOf(revocation.unexpired)).toEqual(digestsOf([mine]));
+      expect(digestsOf(revocation.unexpired)).not.toContain(theirs.accessTokenDigest);
     });
 
     it('revokeByUser revokes every token of that user only', async () => {
@@ -274,7 +291,8 @@ describe.each([
       expect(digestsOf(revocation.records)).toEqual(digestsOf([u1, u2]));
       expect((await store.findById(other.id))!.revoked).toBe(false);
       expect((await store.findById(machine.id))!.revoked).toBe(false);
-      expect(await store.revokeByUser('alice')).toEqual({ records: [] });
+      expect((await store.revokeByUser('alice')).records).toEqual([]);
+      expect(digestsOf((await store.revokeByUser('alice')).unexpired)).toEqual(digestsOf([u1, u2]));
     });
 
     it('revokeByClient revokes every token of that client only', async () => {
@@ -284,6 +302,7 @@ describe.each([
       await store.revokeById(c1.id);
       const revocation = await store.revokeByClient('app');
       expect(digestsOf(revocation.records)).toEqual(digestsOf([c2]));
+      expect(digestsOf(revocation.unexpired)).toEqual(digestsOf([c1, c2]));
       expect((await store.findById(other.id))!.revoked).toBe(false);
     });
 
@@ -298,9 +317,10 @@ describe.each([
 
     it('treats operator objects as matching nothing (SECURITY.md 2)', async () => {
       const record = await store.insert(newRecord());
-      expect(await store.revokeFamily(OPERATOR)).toEqual({ records: [] });
-      expect(await store.revokeByUser(OPERATOR)).toEqual({ records: [] });
-      expect(await store.revokeByClient(OPERATOR)).toEqual({ records: [] });
+      const nothing = { records: [], unexpired: [] };
+      expect(await store.revokeFamily(OPERATOR)).toEqual(nothing);
+      expect(await store.revokeByUser(OPERATOR)).toEqual(nothing);
+      expect(await store.revokeByClient(OPERATOR)).toEqual(nothing);
       expect((await store.findById(record.id))!.revoked).toBe(false);
     });
   });

@@ -34,6 +34,7 @@ import {
   redisUrl,
   uniqueKeyPrefix,
 } from '../harness/backends.js';
+import { createPlatformApp, PLATFORMS, type Platform } from '../token/token-testing.js';
 
 const REALM = 'test-realm';
 const NO_TOKEN = `Bearer realm="${REALM}"`;
@@ -179,6 +180,7 @@ const WIRINGS: Wiring[] = [
 ];
 
 async function createApp(
+  platform: Platform,
   providers: { cache: TokenCache; store?: TokenStore; now: () => number },
   options: { errorUri?: string } = {},
 ): Promise<INestApplication> {
@@ -193,9 +195,7 @@ async function createApp(
     controllers: [ApiController, ReportsController, UnguardedController],
     providers: wiring,
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  return app;
+  return createPlatformApp(moduleRef, platform, { logger: false });
 }
 
 /** A whole second, so cached `exp` (seconds) and stored expiry (ms) agree exactly. */
@@ -203,309 +203,324 @@ function wholeSecondNow(): number {
   return Math.floor(Date.now() / 1000) * 1000;
 }
 
-describe.each(WIRINGS)('OAuthGuard over $name', (wiring) => {
-  let now = wholeSecondNow();
-  let backends: Backends;
-  let app: INestApplication;
+describe.each(PLATFORMS)('on %s', (platform) => {
+  describe.each(WIRINGS)('OAuthGuard over $name', (wiring) => {
+    let now = wholeSecondNow();
+    let backends: Backends;
+    let app: INestApplication;
 
-  beforeAll(async () => {
-    backends = await wiring.open(() => now);
-    app = await createApp({ cache: backends.cache, store: backends.store, now: () => now });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await backends?.close();
-  });
-  beforeEach(() => {
-    now = wholeSecondNow();
-  });
-
-  interface Seed {
-    scope?: string;
-    userId?: string | null;
-    ttlSeconds?: number;
-  }
-
-  /**
-   * Issues a token as the authorization server would: into the store (the cache stays empty), or
-   * in resource-server mode into the shared cache.
-   */
-  async function seed(seedOptions: Seed = {}): Promise<string> {
-    const raw = generateToken();
-    const ttl = seedOptions.ttlSeconds ?? 3600;
-    const userId = seedOptions.userId === undefined ? 'alice' : seedOptions.userId;
-    const scope = seedOptions.scope ?? 'read';
-    if (backends.store) {
-      await backends.store.insert({
-        accessTokenDigest: digest(raw),
-        refreshTokenDigest: null,
-        userId,
-        clientId: 'mobile-app',
-        scope,
-        familyId: `family-${raw.slice(0, 10)}`,
-        issuedAt: new Date(now),
-        accessExpiresAt: new Date(now + ttl * 1000),
-        refreshExpiresAt: null,
+    beforeAll(async () => {
+      backends = await wiring.open(() => now);
+      app = await createApp(platform, {
+        cache: backends.cache,
+        store: backends.store,
+        now: () => now,
       });
-    } else {
-      const token: CachedToken = {
-        sub: userId,
-        client_id: 'mobile-app',
-        scope,
-        exp: now / 1000 + ttl,
-      };
-      await backends.cache.add(digest(raw), token, ttl);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await backends?.close();
+    });
+    beforeEach(() => {
+      now = wholeSecondNow();
+    });
+
+    interface Seed {
+      scope?: string;
+      userId?: string | null;
+      ttlSeconds?: number;
     }
-    return raw;
-  }
 
-  const get = (path: string) => request(app.getHttpServer()).get(path);
+    /**
+     * Issues a token as the authorization server would: into the store (the cache stays empty), or
+     * in resource-server mode into the shared cache.
+     */
+    async function seed(seedOptions: Seed = {}): Promise<string> {
+      const raw = generateToken();
+      const ttl = seedOptions.ttlSeconds ?? 3600;
+      const userId = seedOptions.userId === undefined ? 'alice' : seedOptions.userId;
+      const scope = seedOptions.scope ?? 'read';
+      if (backends.store) {
+        await backends.store.insert({
+          accessTokenDigest: digest(raw),
+          refreshTokenDigest: null,
+          userId,
+          clientId: 'mobile-app',
+          scope,
+          familyId: `family-${raw.slice(0, 10)}`,
+          issuedAt: new Date(now),
+          accessExpiresAt: new Date(now + ttl * 1000),
+          refreshExpiresAt: null,
+        });
+      } else {
+        const token: CachedToken = {
+          sub: userId,
+          client_id: 'mobile-app',
+          scope,
+          exp: now / 1000 + ttl,
+        };
+        await backends.cache.add(digest(raw), token, ttl);
+      }
+      return raw;
+    }
 
-  it('accepts a live token in the Authorization header and hands the identity to the route', async () => {
-    const raw = await seed({ scope: 'read write' });
+    const get = (path: string) => request(app.getHttpServer()).get(path);
 
-    const res = await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(200);
-    expect(res.body).toEqual({
-      userId: 'alice',
-      clientId: 'mobile-app',
-      scope: ['read', 'write'],
-      expiresAt: new Date(now + 3600 * 1000).toISOString(),
+    it('accepts a live token in the Authorization header and hands the identity to the route', async () => {
+      const raw = await seed({ scope: 'read write' });
+
+      const res = await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(200);
+      expect(res.body).toEqual({
+        userId: 'alice',
+        clientId: 'mobile-app',
+        scope: ['read', 'write'],
+        expiresAt: new Date(now + 3600 * 1000).toISOString(),
+      });
     });
-  });
 
-  it('@OAuthIdentity("userId") gives one field, null for a client_credentials token', async () => {
-    const user = await seed();
-    const machine = await seed({ userId: null });
+    it('@OAuthIdentity("userId") gives one field, null for a client_credentials token', async () => {
+      const user = await seed();
+      const machine = await seed({ userId: null });
 
-    await get('/api/user-id')
-      .set('Authorization', `Bearer ${user}`)
-      .expect(200, { userId: 'alice' });
-    await get('/api/user-id')
-      .set('Authorization', `Bearer ${machine}`)
-      .expect(200, { userId: null });
-  });
-
-  it('matches the scheme name case-insensitively (RFC 7235 §2.1)', async () => {
-    const raw = await seed();
-    await get('/api/me').set('Authorization', `bearer ${raw}`).expect(200);
-  });
-
-  it('no token: 401 with a bare Bearer realm challenge and no error code (SECURITY.md 8, RFC 6750 §3.1)', async () => {
-    const res = await get('/api/me').expect(401);
-    expect(res.headers['www-authenticate']).toBe(NO_TOKEN);
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({ error_description: 'This resource requires a Bearer access token' });
-    expect(res.body).not.toHaveProperty('error');
-  });
-
-  it('another authentication scheme counts as no token: 401 without error code (RFC 6750 §3.1)', async () => {
-    const res = await get('/api/me').set('Authorization', 'Basic YWxpY2U6c2VjcmV0').expect(401);
-    expect(res.headers['www-authenticate']).toBe(NO_TOKEN);
-    expect(res.body).not.toHaveProperty('error');
-  });
-
-  it('unknown token: 401 invalid_token (SECURITY.md 8)', async () => {
-    const res = await get('/api/me').set('Authorization', `Bearer ${generateToken()}`).expect(401);
-    expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN);
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({
-      error: 'invalid_token',
-      error_description: 'The access token is invalid, expired or revoked',
+      await get('/api/user-id')
+        .set('Authorization', `Bearer ${user}`)
+        .expect(200, { userId: 'alice' });
+      await get('/api/user-id')
+        .set('Authorization', `Bearer ${machine}`)
+        .expect(200, { userId: null });
     });
-  });
 
-  it('expired token: 401 invalid_token once the clock passes its expiry (SECURITY.md 8)', async () => {
-    const raw = await seed({ ttlSeconds: 60 });
-    await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(200);
-
-    now += 60_000;
-    const res = await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(401);
-    expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN);
-  });
-
-  it('revoked via a cache tombstone: rejected at once, even while the store says live (SECURITY.md 9)', async () => {
-    const raw = await seed();
-    await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(200);
-
-    await backends.cache.revoke([{ digest: digest(raw), ttlSeconds: 3600 }]);
-    const res = await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(401);
-    expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN);
-  });
-
-  // The authorization-server wirings only: resource-server mode has no store to fall back to.
-  if (wiring.hasStore) {
-    it('revoked in the store with an empty cache: 401 (SECURITY.md 9)', async () => {
+    it('matches the scheme name case-insensitively (RFC 7235 §2.1)', async () => {
       const raw = await seed();
-      const record = await backends.store!.findByAccessDigest(digest(raw));
-      await backends.store!.revokeById(record!.id);
-
-      await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(401);
+      await get('/api/me').set('Authorization', `bearer ${raw}`).expect(200);
     });
 
-    it('cache miss: answered from the store, then the cache is repopulated (ADR 0004)', async () => {
-      const raw = await seed({ scope: 'read write', userId: 'bob' });
-      const key = digest(raw);
-      expect(await backends.cache.get(key)).toBeUndefined();
+    it('no token: 401 with a bare Bearer realm challenge and no error code (SECURITY.md 8, RFC 6750 §3.1)', async () => {
+      const res = await get('/api/me').expect(401);
+      expect(res.headers['www-authenticate']).toBe(NO_TOKEN);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toEqual({
+        error_description: 'This resource requires a Bearer access token',
+      });
+      expect(res.body).not.toHaveProperty('error');
+    });
 
+    it('another authentication scheme counts as no token: 401 without error code (RFC 6750 §3.1)', async () => {
+      const res = await get('/api/me').set('Authorization', 'Basic YWxpY2U6c2VjcmV0').expect(401);
+      expect(res.headers['www-authenticate']).toBe(NO_TOKEN);
+      expect(res.body).not.toHaveProperty('error');
+    });
+
+    it('unknown token: 401 invalid_token (SECURITY.md 8)', async () => {
+      const res = await get('/api/me')
+        .set('Authorization', `Bearer ${generateToken()}`)
+        .expect(401);
+      expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toEqual({
+        error: 'invalid_token',
+        error_description: 'The access token is invalid, expired or revoked',
+      });
+    });
+
+    it('expired token: 401 invalid_token once the clock passes its expiry (SECURITY.md 8)', async () => {
+      const raw = await seed({ ttlSeconds: 60 });
       await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(200);
 
-      const expected: CachedToken = {
-        sub: 'bob',
-        client_id: 'mobile-app',
-        scope: 'read write',
-        exp: now / 1000 + 3600,
-      };
-      if (backends.redis) {
-        // The real key, as a resource server in another language would read it.
-        const redis = backends.redis;
-        expect(await redis.client.get(redis.keyPrefix + key)).toBe(serializeToken(expected));
-        const ttl = await redis.client.ttl(redis.keyPrefix + key);
-        expect(ttl).toBeGreaterThan(3590);
-        expect(ttl).toBeLessThanOrEqual(3600);
-      } else {
-        expect(await backends.cache.get(key)).toEqual(expected);
-      }
+      now += 60_000;
+      const res = await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(401);
+      expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN);
     });
-  }
 
-  it('refuses a token in the query string with 400 invalid_request, even a live one (SECURITY.md 8)', async () => {
-    const raw = await seed();
-    const description = 'Access tokens in the URL query are refused, use the Authorization header';
+    it('revoked via a cache tombstone: rejected at once, even while the store says live (SECURITY.md 9)', async () => {
+      const raw = await seed();
+      await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(200);
 
-    const res = await get(`/api/me?access_token=${raw}`).expect(400);
-    expect(res.headers['www-authenticate']).toBe(invalidRequest(description));
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
+      await backends.cache.revoke([{ digest: digest(raw), ttlSeconds: 3600 }]);
+      const res = await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(401);
+      expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN);
+    });
 
-    await get(`/api/me?access_token=${raw}`).set('Authorization', `Bearer ${raw}`).expect(400);
-  });
+    // The authorization-server wirings only: resource-server mode has no store to fall back to.
+    if (wiring.hasStore) {
+      it('revoked in the store with an empty cache: 401 (SECURITY.md 9)', async () => {
+        const raw = await seed();
+        const record = await backends.store!.findByAccessDigest(digest(raw));
+        await backends.store!.revokeById(record!.id);
 
-  it('token by two methods (header and form body): 400 invalid_request (SECURITY.md 8)', async () => {
-    const raw = await seed();
-    const description = 'The access token was sent by more than one method';
+        await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(401);
+      });
 
-    const res = await request(app.getHttpServer())
-      .post('/api/me')
-      .set('Authorization', `Bearer ${raw}`)
-      .type('form')
-      .send({ access_token: raw })
-      .expect(400);
-    expect(res.headers['www-authenticate']).toBe(invalidRequest(description));
-    expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
-  });
+      it('cache miss: answered from the store, then the cache is repopulated (ADR 0004)', async () => {
+        const raw = await seed({ scope: 'read write', userId: 'bob' });
+        const key = digest(raw);
+        expect(await backends.cache.get(key)).toBeUndefined();
 
-  it('accepts a token as a form-encoded body parameter (RFC 6750 §2.2)', async () => {
-    const raw = await seed();
-    const res = await request(app.getHttpServer())
-      .post('/api/me')
-      .type('form')
-      .send({ access_token: raw })
-      .expect(200);
-    expect(res.body).toMatchObject({ userId: 'alice' });
-  });
+        await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(200);
 
-  it('refuses access_token in a JSON body, or repeated in a form body: 400 invalid_request', async () => {
-    const raw = await seed();
-    const json = await request(app.getHttpServer())
-      .post('/api/me')
-      .send({ access_token: raw })
-      .expect(400);
-    expect(json.body.error).toBe('invalid_request');
+        const expected: CachedToken = {
+          sub: 'bob',
+          client_id: 'mobile-app',
+          scope: 'read write',
+          exp: now / 1000 + 3600,
+        };
+        if (backends.redis) {
+          // The real key, as a resource server in another language would read it.
+          const redis = backends.redis;
+          expect(await redis.client.get(redis.keyPrefix + key)).toBe(serializeToken(expected));
+          const ttl = await redis.client.ttl(redis.keyPrefix + key);
+          expect(ttl).toBeGreaterThan(3590);
+          expect(ttl).toBeLessThanOrEqual(3600);
+        } else {
+          expect(await backends.cache.get(key)).toEqual(expected);
+        }
+      });
+    }
 
-    const repeated = await request(app.getHttpServer())
-      .post('/api/me')
-      .type('form')
-      .send(`access_token=${raw}&access_token=${raw}`)
-      .expect(400);
-    expect(repeated.body).toEqual({
-      error: 'invalid_request',
-      error_description: 'The access_token parameter must be given once',
+    it('refuses a token in the query string with 400 invalid_request, even a live one (SECURITY.md 8)', async () => {
+      const raw = await seed();
+      const description =
+        'Access tokens in the URL query are refused, use the Authorization header';
+
+      const res = await get(`/api/me?access_token=${raw}`).expect(400);
+      expect(res.headers['www-authenticate']).toBe(invalidRequest(description));
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
+
+      await get(`/api/me?access_token=${raw}`).set('Authorization', `Bearer ${raw}`).expect(400);
+    });
+
+    it('token by two methods (header and form body): 400 invalid_request (SECURITY.md 8)', async () => {
+      const raw = await seed();
+      const description = 'The access token was sent by more than one method';
+
+      const res = await request(app.getHttpServer())
+        .post('/api/me')
+        .set('Authorization', `Bearer ${raw}`)
+        .type('form')
+        .send({ access_token: raw })
+        .expect(400);
+      expect(res.headers['www-authenticate']).toBe(invalidRequest(description));
+      expect(res.body).toEqual({ error: 'invalid_request', error_description: description });
+    });
+
+    it('accepts a token as a form-encoded body parameter (RFC 6750 §2.2)', async () => {
+      const raw = await seed();
+      const res = await request(app.getHttpServer())
+        .post('/api/me')
+        .type('form')
+        .send({ access_token: raw })
+        .expect(200);
+      expect(res.body).toMatchObject({ userId: 'alice' });
+    });
+
+    it('refuses access_token in a JSON body, or repeated in a form body: 400 invalid_request', async () => {
+      const raw = await seed();
+      const json = await request(app.getHttpServer())
+        .post('/api/me')
+        .send({ access_token: raw })
+        .expect(400);
+      expect(json.body.error).toBe('invalid_request');
+
+      const repeated = await request(app.getHttpServer())
+        .post('/api/me')
+        .type('form')
+        .send(`access_token=${raw}&access_token=${raw}`)
+        .expect(400);
+      expect(repeated.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'The access_token parameter must be given once',
+      });
+    });
+
+    it.each(['Bearer', 'Bearer ', 'Bearer a b', 'Bearer  abc', 'Bearer ab"c', 'Bearer a=b'])(
+      'malformed Bearer credentials %j: 400 invalid_request, never a lookup',
+      async (header) => {
+        const res = await get('/api/me').set('Authorization', header).expect(400);
+        expect(res.headers['www-authenticate']).toBe(
+          invalidRequest('The Authorization header is not a well-formed Bearer credential'),
+        );
+        expect(res.body.error).toBe('invalid_request');
+      },
+    );
+
+    it('missing scope: 403 insufficient_scope naming the required scope (SECURITY.md 8)', async () => {
+      const raw = await seed({ scope: 'read write' });
+
+      const res = await get('/api/admin').set('Authorization', `Bearer ${raw}`).expect(403);
+      expect(res.headers['www-authenticate']).toBe(insufficientScope('admin'));
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toEqual({
+        error: 'insufficient_scope',
+        error_description: INSUFFICIENT,
+        scope: 'admin',
+      });
+    });
+
+    it('a token with the required scope passes', async () => {
+      const raw = await seed({ scope: 'read admin' });
+      await get('/api/admin').set('Authorization', `Bearer ${raw}`).expect(200, { ok: true });
+    });
+
+    it('controller and handler @Scopes both apply', async () => {
+      const reader = await seed({ scope: 'read' });
+      const exporter = await seed({ scope: 'export' });
+      const both = await seed({ scope: 'export read' });
+
+      await get('/reports').set('Authorization', `Bearer ${reader}`).expect(200);
+      const res = await get('/reports/export').set('Authorization', `Bearer ${reader}`).expect(403);
+      expect(res.headers['www-authenticate']).toBe(insufficientScope('read export'));
+      expect(res.body.scope).toBe('read export');
+      await get('/reports').set('Authorization', `Bearer ${exporter}`).expect(403);
+      await get('/reports/export').set('Authorization', `Bearer ${both}`).expect(200);
+    });
+
+    it('the invalid token check runs before the scope check', async () => {
+      const res = await get('/api/admin')
+        .set('Authorization', `Bearer ${generateToken()}`)
+        .expect(401);
+      expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN);
+    });
+
+    it('@OAuthIdentity() on a route without the guard is a 500, never an anonymous call', async () => {
+      const raw = await seed();
+      await get('/open').set('Authorization', `Bearer ${raw}`).expect(500);
     });
   });
 
-  it.each(['Bearer', 'Bearer ', 'Bearer a b', 'Bearer  abc', 'Bearer ab"c', 'Bearer a=b'])(
-    'malformed Bearer credentials %j: 400 invalid_request, never a lookup',
-    async (header) => {
-      const res = await get('/api/me').set('Authorization', header).expect(400);
-      expect(res.headers['www-authenticate']).toBe(
-        invalidRequest('The Authorization header is not a well-formed Bearer credential'),
+  describe('OAuthGuard with errorUri configured', () => {
+    const now = wholeSecondNow();
+    const errorUri = 'https://docs.example.com/oauth-errors';
+    const cache = new MemoryTokenCache({ now: () => now });
+    let app: INestApplication;
+
+    beforeAll(async () => {
+      app = await createApp(
+        platform,
+        { cache, store: new MemoryTokenStore(), now: () => now },
+        { errorUri },
       );
-      expect(res.body.error).toBe('invalid_request');
-    },
-  );
-
-  it('missing scope: 403 insufficient_scope naming the required scope (SECURITY.md 8)', async () => {
-    const raw = await seed({ scope: 'read write' });
-
-    const res = await get('/api/admin').set('Authorization', `Bearer ${raw}`).expect(403);
-    expect(res.headers['www-authenticate']).toBe(insufficientScope('admin'));
-    expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({
-      error: 'insufficient_scope',
-      error_description: INSUFFICIENT,
-      scope: 'admin',
     });
-  });
-
-  it('a token with the required scope passes', async () => {
-    const raw = await seed({ scope: 'read admin' });
-    await get('/api/admin').set('Authorization', `Bearer ${raw}`).expect(200, { ok: true });
-  });
-
-  it('controller and handler @Scopes both apply', async () => {
-    const reader = await seed({ scope: 'read' });
-    const exporter = await seed({ scope: 'export' });
-    const both = await seed({ scope: 'export read' });
-
-    await get('/reports').set('Authorization', `Bearer ${reader}`).expect(200);
-    const res = await get('/reports/export').set('Authorization', `Bearer ${reader}`).expect(403);
-    expect(res.headers['www-authenticate']).toBe(insufficientScope('read export'));
-    expect(res.body.scope).toBe('read export');
-    await get('/reports').set('Authorization', `Bearer ${exporter}`).expect(403);
-    await get('/reports/export').set('Authorization', `Bearer ${both}`).expect(200);
-  });
-
-  it('the invalid token check runs before the scope check', async () => {
-    const res = await get('/api/admin')
-      .set('Authorization', `Bearer ${generateToken()}`)
-      .expect(401);
-    expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN);
-  });
-
-  it('@OAuthIdentity() on a route without the guard is a 500, never an anonymous call', async () => {
-    const raw = await seed();
-    await get('/open').set('Authorization', `Bearer ${raw}`).expect(500);
-  });
-});
-
-describe('OAuthGuard with errorUri configured', () => {
-  const now = wholeSecondNow();
-  const errorUri = 'https://docs.example.com/oauth-errors';
-  const cache = new MemoryTokenCache({ now: () => now });
-  let app: INestApplication;
-
-  beforeAll(async () => {
-    app = await createApp({ cache, store: new MemoryTokenStore(), now: () => now }, { errorUri });
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
-
-  it('adds error_uri to the challenge and the body of error responses (RFC 6750 §3)', async () => {
-    const res = await request(app.getHttpServer())
-      .get('/api/me')
-      .set('Authorization', `Bearer ${generateToken()}`)
-      .expect(401);
-    expect(res.headers['www-authenticate']).toBe(`${INVALID_TOKEN}, error_uri="${errorUri}"`);
-    expect(res.body).toEqual({
-      error: 'invalid_token',
-      error_description: 'The access token is invalid, expired or revoked',
-      error_uri: errorUri,
+    afterAll(async () => {
+      await app?.close();
     });
-  });
 
-  it('keeps the no-token challenge free of error information (RFC 6750 §3.1)', async () => {
-    const res = await request(app.getHttpServer()).get('/api/me').expect(401);
-    expect(res.headers['www-authenticate']).toBe(NO_TOKEN);
+    it('adds error_uri to the challenge and the body of error responses (RFC 6750 §3)', async () => {
+      const res = await request(app.getHttpServer())
+        .get('/api/me')
+        .set('Authorization', `Bearer ${generateToken()}`)
+        .expect(401);
+      expect(res.headers['www-authenticate']).toBe(`${INVALID_TOKEN}, error_uri="${errorUri}"`);
+      expect(res.body).toEqual({
+        error: 'invalid_token',
+        error_description: 'The access token is invalid, expired or revoked',
+        error_uri: errorUri,
+      });
+    });
+
+    it('keeps the no-token challenge free of error information (RFC 6750 §3.1)', async () => {
+      const res = await request(app.getHttpServer()).get('/api/me').expect(401);
+      expect(res.headers['www-authenticate']).toBe(NO_TOKEN);
+    });
   });
 });

@@ -18,9 +18,9 @@ import {
   type SentinelModuleOptions,
 } from '../../src/index.js';
 import { mongoUrl, redisUrl, uniqueDbName, uniqueKeyPrefix } from '../harness/backends.js';
-import { FakeClock } from '../token/token-testing.js';
+import { createPlatformApp, FakeClock, PLATFORMS, type Platform } from '../token/token-testing.js';
 
-export { FakeClock };
+export { FakeClock, PLATFORMS, type Platform };
 
 /** A host controller protected by the guard, as an app using the module would write it. */
 @Controller('api')
@@ -51,17 +51,21 @@ export const BACKENDS: Array<[string, (label: string) => SentinelModuleOptions]>
   ],
 ];
 
+/** FerretDB + redis-server with the guard's in-process cache (option `localCache`). */
+export const LOCAL_CACHE_BACKEND: (typeof BACKENDS)[number] = [
+  'FerretDB + redis-server + localCache',
+  (label) => ({ ...BACKENDS[1][1](label), localCache: true }),
+];
+
 /** Builds and starts an app importing `imports` plus the protected controller. */
 export async function startApp(
   imports: ModuleMetadata['imports'],
   clock?: Clock,
+  platform: Platform = 'express',
 ): Promise<INestApplication> {
   let builder = Test.createTestingModule({ imports, controllers: [ProtectedController] });
   if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
-  const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  return app;
+  return createPlatformApp(await builder.compile(), platform, { logger: false });
 }
 
 export interface Seeded {

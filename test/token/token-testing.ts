@@ -1,5 +1,6 @@
-import type { Provider, Type } from '@nestjs/common';
-import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import type { INestApplication, NestApplicationOptions, Provider, Type } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, type TestingModule, type TestingModuleBuilder } from '@nestjs/testing';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import { MemoryTokenCache } from '../../src/cache/memory-token-cache.js';
@@ -36,6 +37,33 @@ import {
   openTestRedis,
   uniqueKeyPrefix,
 } from '../harness/backends.js';
+
+/** The HTTP platforms the e2e suites run on (`describe.each(PLATFORMS)`). */
+export type Platform = 'express' | 'fastify';
+export const PLATFORMS: Platform[] = ['express', 'fastify'];
+
+/**
+ * Creates and initializes the app of `moduleRef` on `platform` (Express by default, or
+ * `FastifyAdapter`), after `configure` (e.g. a host's own body parser); on Fastify it also waits
+ * for the plugins, as `listen` would.
+ */
+export async function createPlatformApp(
+  moduleRef: TestingModule,
+  platform: Platform,
+  options: NestApplicationOptions = {},
+  configure?: (app: INestApplication) => void,
+): Promise<INestApplication> {
+  const app =
+    platform === 'fastify'
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), options)
+      : moduleRef.createNestApplication(options);
+  configure?.(app);
+  await app.init();
+  if (platform === 'fastify') {
+    await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  }
+  return app;
+}
 
 /** A clock the test moves by hand: no sleeps, no fake timers. Starts at the real now. */
 export class FakeClock implements Clock {

@@ -85,24 +85,24 @@ export class MemoryTokenStore implements TokenStore {
     if (stored) stored.refreshConsumedAt = null;
   }
 
-  async revokeById(id: string): Promise<Revocation> {
-    if (!isRecordId(id)) return { records: [] };
-    return this.revokeWhere((record) => record.id === id);
+  async revokeById(id: string, now = new Date()): Promise<Revocation> {
+    if (!isRecordId(id)) return NOTHING_REVOKED();
+    return this.revokeWhere((record) => record.id === id, now);
   }
 
-  async revokeFamily(familyId: string): Promise<Revocation> {
-    if (!isQueryString(familyId)) return { records: [] };
-    return this.revokeWhere((record) => record.familyId === familyId);
+  async revokeFamily(familyId: string, now = new Date()): Promise<Revocation> {
+    if (!isQueryString(familyId)) return NOTHING_REVOKED();
+    return this.revokeWhere((record) => record.familyId === familyId, now);
   }
 
-  async revokeByUser(userId: string): Promise<Revocation> {
-    if (!isQueryString(userId)) return { records: [] };
-    return this.revokeWhere((record) => record.userId === userId);
+  async revokeByUser(userId: string, now = new Date()): Promise<Revocation> {
+    if (!isQueryString(userId)) return NOTHING_REVOKED();
+    return this.revokeWhere((record) => record.userId === userId, now);
   }
 
-  async revokeByClient(clientId: string): Promise<Revocation> {
-    if (!isQueryString(clientId)) return { records: [] };
-    return this.revokeWhere((record) => record.clientId === clientId);
+  async revokeByClient(clientId: string, now = new Date()): Promise<Revocation> {
+    if (!isQueryString(clientId)) return NOTHING_REVOKED();
+    return this.revokeWhere((record) => record.clientId === clientId, now);
   }
 
   /** Newest first (by `issuedAt`, then id); filters by `userId` and/or `clientId` when given. */
@@ -134,20 +134,28 @@ export class MemoryTokenStore implements TokenStore {
     return stored ? copy(stored) : null;
   }
 
-  /** Revokes the unrevoked records that match and reports exactly those. */
-  private revokeWhere(matches: (record: TokenRecord) => boolean): Revocation {
-    const records: Revocation['records'] = [];
+  /**
+   * Revokes the records that match; reports the ones this call changed, and every matching
+   * record whose access token is unexpired at `now` (synchronous, so nothing slips in between).
+   */
+  private revokeWhere(matches: (record: TokenRecord) => boolean, now: Date): Revocation {
+    assertDate(now, 'now');
+    const revocation = NOTHING_REVOKED();
     for (const record of this.records.values()) {
-      if (record.revoked || !matches(record)) continue;
-      record.revoked = true;
-      records.push({
+      if (!matches(record)) continue;
+      const token = {
         accessTokenDigest: record.accessTokenDigest,
         accessExpiresAt: new Date(record.accessExpiresAt),
-      });
+      };
+      if (!record.revoked) revocation.records.push(token);
+      record.revoked = true;
+      if (record.accessExpiresAt.getTime() > now.getTime()) revocation.unexpired.push(token);
     }
-    return { records };
+    return revocation;
   }
 }
+
+const NOTHING_REVOKED = (): Revocation => ({ records: [], unexpired: [] });
 
 function copy(record: TokenRecord): TokenRecord {
   return {

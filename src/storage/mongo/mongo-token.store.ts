@@ -22,7 +22,12 @@ import {
   mongoCall,
   toStorageError,
 } from './mongo-errors.js';
-import { createTtlIndex, RefreshClaims } from './refresh-claims.js';
+import {
+  createTtlIndex,
+  isFamilyRevoked,
+  markFamilyRevoked,
+  RefreshClaims,
+} from './refresh-claims.js';
 import type { SentinelTokenDocument, SentinelTokenModel } from './token.schema.js';
 
 type TokenDoc = SentinelTokenDocument & { _id: Types.ObjectId };
@@ -37,7 +42,11 @@ export interface TokenIndexReport {
   ttl: boolean;
 }
 
-const REVOCATION_PROJECTION = { accessTokenDigest: 1, accessExpiresAt: 1 } as const;
+const REVOCATION_PROJECTION = {
+  accessTokenDigest: 1,
+  accessExpiresAt: 1,
+  revocationId: 1,
+} as const;
 
 /**
  * {@link TokenStore} on the `sentinel_tokens` collection (plus `sentinel_refresh_claims`, see
@@ -150,7 +159,11 @@ export class MongoTokenStore implements TokenStore {
         .exec(),
     );
     // `null` here means it was revoked or expired since the lookup: it stays unusable.
-    return doc ? toRecord(doc) : null;
+    if (!doc) return null;
+    // Consumed either way (exactly one winner); the refresh grant sees the revoked record and
+    // sweeps the family before answering, so the pair it issues is dead.
+    const revokedMeanwhile = await this.repairIfFamilyRevoked(doc._id, doc.familyId);
+    return { ...toRecord(doc), revoked: doc.revoked || revokedMeanwhile };
   }
 
   /**
@@ -167,14 +180,40 @@ export class MongoTokenStore implements TokenStore {
         )
         .exec(),
     );
+    const doc = await mongoCall(() =>
+      this.model
+        .findOne({ _id: id }, { familyId: 1 })
+        .lean<Pick<TokenDoc, '_id' | 'familyId'>>()
+        .exec(),
+    );
+    if (doc) await this.repairIfFamilyRevoked(doc._id, doc.familyId);
   }
 
-  async revokeById(id: string): Promise<Revocation> {
-    if (!isRecordId(id)) return { records: [] };
+  /**
+   * After a write that rewrote a token document (on FerretDB, the whole document): when its
+   * family was revoked meanwhile, the write may have put `revoked: false` back over the
+   * revocation, so the flag is set again. A revocation that marks the family after this check
+   * updates the document only after this write, so between the two nothing is lost.
+   * @returns whether the family is revoked.
+   */
+  private async repairIfFamilyRevoked(id: Types.ObjectId, familyId: string): Promise<boolean> {
+    if (!(await isFamilyRevoked(this.claims.markers, familyId))) return false;
+    await mongoCall(() => this.model.updateOne({ _id: id }, { $set: { revoked: true } }).exec());
+    return true;
+  }
+
+  /**
+   * One `findOneAndUpdate` that sets `revoked` whatever it was and returns the record as it was
+   * before: newly revoked if it was not revoked yet, listed as unexpired if its access token
+   * lives past `now`. (On FerretDB two concurrent calls may both report it as newly revoked.)
+   */
+  async revokeById(id: string, now = new Date()): Promise<Revocation> {
+    assertDate(now, 'now');
+    if (!isRecordId(id)) return nothingRevoked();
     const before = await mongoCall(() =>
       this.model
         .findOneAndUpdate(
-          { _id: id, revoked: false },
+          { _id: id },
           { $set: { revoked: true } },
           // No projection: FerretDB 1.24 does not support one on findAndModify.
           { returnDocument: 'before' },
@@ -182,19 +221,33 @@ export class MongoTokenStore implements TokenStore {
         .lean<TokenDoc>()
         .exec(),
     );
-    return { records: before ? [revoked(before)] : [] };
+    const revocation = nothingRevoked();
+    if (!before) return revocation;
+    if (!before.revoked) revocation.records.push(revoked(before));
+    if (before.accessExpiresAt.getTime() > now.getTime())
+      revocation.unexpired.push(revoked(before));
+    return revocation;
   }
 
-  async revokeFamily(familyId: string): Promise<Revocation> {
-    return isQueryString(familyId) ? this.revokeMany({ familyId }) : { records: [] };
+  /**
+   * Marks the family revoked (an insert, which no concurrent update can undo) before updating its
+   * records, so a consumption racing this call either sees the mark and re-revokes its record, or
+   * finished writing before the update began (see {@link repairIfFamilyRevoked}). Every unexpired
+   * record of the family is listed for tombstoning, whatever its flag read back as.
+   */
+  async revokeFamily(familyId: string, now = new Date()): Promise<Revocation> {
+    if (!isQueryString(familyId)) return nothingRevoked();
+    assertDate(now, 'now');
+    await markFamilyRevoked(this.claims.markers, familyId, now);
+    return this.revokeMany({ familyId }, now, true);
   }
 
-  async revokeByUser(userId: string): Promise<Revocation> {
-    return isQueryString(userId) ? this.revokeMany({ userId }) : { records: [] };
+  async revokeByUser(userId: string, now = new Date()): Promise<Revocation> {
+    return isQueryString(userId) ? this.revokeMany({ userId }, now) : nothingRevoked();
   }
 
-  async revokeByClient(clientId: string): Promise<Revocation> {
-    return isQueryString(clientId) ? this.revokeMany({ clientId }) : { records: [] };
+  async revokeByClient(clientId: string, now = new Date()): Promise<Revocation> {
+    return isQueryString(clientId) ? this.revokeMany({ clientId }, now) : nothingRevoked();
   }
 
   /** Newest first (by `issuedAt`, then id); filters by `userId` and/or `clientId` when given. */
@@ -232,28 +285,57 @@ export class MongoTokenStore implements TokenStore {
   }
 
   /**
-   * Revokes every unrevoked record matching `filter` in one `updateMany`, tagging them with a
-   * fresh revocation id, then reads back exactly the records this call changed: records revoked
-   * before, or by a concurrent call, are not reported twice, and records inserted up to the update
-   * are not missed. Should the read-back fail, the records stay revoked (fail closed) and the
-   * caller gets the error.
+   * Revokes every unrevoked record matching `filter`, tagging them with a fresh revocation id,
+   * then reads back the records this call changed and every revoked match whose access token
+   * outlives `now` (one query).
+   *
+   * The update runs twice. A record stored before the first pass began is covered by it; one
+   * stored while it ran (a concurrent rotation) may be missed by it, but is covered by the second
+   * pass, which begins after the first pass revoked the rotated record — so a rotation storing
+   * its pair even later sees that record revoked and sweeps the family itself
+   * (`RefreshTokenGrant`). Should the read-back fail, the records stay revoked (fail closed) and
+   * the caller gets the error.
    */
-  private async revokeMany(filter: TokenFilter): Promise<Revocation> {
+  private async revokeMany(
+    filter: TokenFilter,
+    now: Date,
+    wholeFamily = false,
+  ): Promise<Revocation> {
+    assertDate(now, 'now');
     const revocationId = randomBytes(12).toString('hex');
-    const result = await mongoCall(() =>
+    for (let pass = 0; pass < 2; pass++) {
+      await mongoCall(() =>
+        this.model
+          .updateMany({ ...filter, revoked: false }, { $set: { revoked: true, revocationId } })
+          .exec(),
+      );
+    }
+    const matched = await mongoCall(() =>
       this.model
-        .updateMany({ ...filter, revoked: false }, { $set: { revoked: true, revocationId } })
+        .find(
+          {
+            ...filter,
+            // A family is revoked as a whole, records stored concurrently included.
+            ...(wholeFamily ? {} : { revoked: true }),
+            // Trusted: a connection with `sanitizeFilter` would otherwise turn these into equalities.
+            $or: [{ revocationId }, { accessExpiresAt: mongoose.trusted({ $gt: now }) }],
+          },
+          REVOCATION_PROJECTION,
+        )
+        .lean<Array<Pick<TokenDoc, 'accessTokenDigest' | 'accessExpiresAt' | 'revocationId'>>>()
         .exec(),
     );
-    if (result.modifiedCount === 0) return { records: [] };
-    const changed = await mongoCall(() =>
-      this.model
-        .find({ ...filter, revocationId }, REVOCATION_PROJECTION)
-        .lean<Array<Pick<TokenDoc, 'accessTokenDigest' | 'accessExpiresAt'>>>()
-        .exec(),
-    );
-    return { records: changed.map(revoked) };
+    const revocation = nothingRevoked();
+    for (const doc of matched) {
+      if (doc.revocationId === revocationId) revocation.records.push(revoked(doc));
+      if (doc.accessExpiresAt.getTime() > now.getTime()) revocation.unexpired.push(revoked(doc));
+    }
+    return revocation;
   }
+}
+
+function nothingRevoked(): Revocation {
+  return { records: [], unexpired: [] };
 }
 
 function revoked(doc: Pick<TokenDoc, 'accessTokenDigest' | 'accessExpiresAt'>) {

@@ -33,6 +33,11 @@ export class RefreshClaims {
     this.collection = connection.collection<RefreshClaim>(REFRESH_CLAIMS_COLLECTION);
   }
 
+  /** The underlying collection (family-revocation markers live there too). */
+  get markers(): mongoose.Collection {
+    return this.collection as unknown as mongoose.Collection;
+  }
+
   /** @returns whether the TTL index exists (see {@link createTtlIndex}). */
   async ensureIndexes(): Promise<boolean> {
     return createTtlIndex(this.collection);
@@ -53,6 +58,54 @@ export class RefreshClaims {
       if (isDuplicateKeyError(error)) return false;
       throw toStorageError(error, 'refreshTokenDigest');
     }
+  }
+}
+
+/** How long a family-revocation marker is kept: longer than any refresh token can live. */
+const FAMILY_MARKER_LIFETIME_MS = 400 * 24 * 3600 * 1000;
+
+/**
+ * Family-revocation markers share the collection: `_id` = `family-revoked:<familyId>`. On
+ * FerretDB an update rewrites the whole document, so a consumption racing a revocation could
+ * write `revoked: false` back over it; an inserted marker cannot be lost that way. Revokers
+ * insert it before they update, consumers check it after they write (`MongoTokenStore`).
+ */
+export function familyMarkerId(familyId: string): string {
+  return `family-revoked:${familyId}`;
+}
+
+/** Inserts the family's revocation marker (idempotent). */
+export async function markFamilyRevoked(
+  collection: mongoose.Collection,
+  familyId: string,
+  now: Date,
+): Promise<void> {
+  try {
+    await collection.insertOne(
+      {
+        _id: familyMarkerId(familyId) as never,
+        claimedAt: now,
+        expireAt: new Date(now.getTime() + FAMILY_MARKER_LIFETIME_MS),
+      },
+      { writeConcern: DURABLE },
+    );
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw toStorageError(error, 'familyId');
+  }
+}
+
+/** Whether the family has been revoked (its marker exists). */
+export async function isFamilyRevoked(
+  collection: mongoose.Collection,
+  familyId: string,
+): Promise<boolean> {
+  try {
+    return (
+      (await collection.countDocuments({ _id: familyMarkerId(familyId) as never }, { limit: 1 })) >
+      0
+    );
+  } catch (error) {
+    throw toStorageError(error, 'familyId');
   }
 }
 

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { BruteForceLimiter } from '../../abuse/brute-force.limiter.js';
+import type { RequestOrigin } from '../../abuse/client-address.js';
 import { OAuthException } from '../../errors/oauth.exception.js';
 import type { SentinelClient } from '../../storage/client-store.js';
 import { UserStore } from '../../storage/user-store.js';
@@ -14,8 +16,12 @@ export const INVALID_CREDENTIALS = 'Invalid resource owner credentials';
  * `password` (checked by the token service; SECURITY.md "stance on the password grant").
  *
  * Order: parameters and the scope's syntax and client limit are checked first (cheap, and they
- * reveal nothing about users), then the credentials (one bcrypt comparison; the store burns a
- * dummy hash for unknown users), then the user's own scope limit. Every user may hold many live
+ * reveal nothing about users), then the brute-force limiter counts the attempt per username and
+ * per client address — refusing it with 429 while either is locked out, the right password too
+ * (SECURITY.md 13, ADR 0007) — then the credentials (one bcrypt comparison; the store burns a
+ * dummy hash for unknown users, SECURITY.md 14), then the user's own scope limit. A success
+ * resets the username's counter; a failure stays counted; a storage fault takes the attempt
+ * back (the answer is 503, nothing was decided). Every user may hold many live
  * tokens: a new login never revokes another device's tokens. A refresh token is issued only
  * when the client also lists `refresh_token`.
  */
@@ -26,17 +32,33 @@ export class PasswordGrant implements Grant {
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
     private readonly issuer: TokenIssuerService,
+    private readonly limiter: BruteForceLimiter,
   ) {}
 
-  async handle(request: TokenForm, client: SentinelClient): Promise<TokenResponse> {
+  async handle(
+    request: TokenForm,
+    client: SentinelClient,
+    origin: RequestOrigin = {},
+  ): Promise<TokenResponse> {
     const { username, password } = request;
     if (username === undefined) throw OAuthException.invalidRequest('Missing parameter: username');
     if (password === undefined) throw OAuthException.invalidRequest('Missing parameter: password');
     const requested = request.scope === undefined ? undefined : parseScope(request.scope);
     resolveScope(requested, { client: client.scope });
 
-    const user = await this.users.verifyCredentials(username, password);
-    if (!user || user.disabled) throw OAuthException.invalidGrant(INVALID_CREDENTIALS);
+    const attempt = await this.limiter.beginPasswordAttempt(username, origin.address);
+    let user;
+    try {
+      user = await this.users.verifyCredentials(username, password);
+    } catch (error) {
+      await attempt.abandoned();
+      throw error;
+    }
+    if (!user || user.disabled) {
+      attempt.failed();
+      throw OAuthException.invalidGrant(INVALID_CREDENTIALS);
+    }
+    await attempt.succeeded();
 
     const scope = resolveScope(requested, { client: client.scope, user: user.scope });
     const { response } = await this.issuer.issue({

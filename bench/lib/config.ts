@@ -1,0 +1,52 @@
+/** What the orchestrator tells a server process (as JSON in `BENCH_CONFIG`). */
+
+export type Platform = 'express' | 'fastify';
+
+/** A Nest app with SentinelModule: `GET /open`, `GET /protected` (OAuthGuard), the token endpoint. */
+export interface NestServerConfig {
+  kind: 'nest';
+  platform: Platform;
+  port: number;
+  mongoUrl: string;
+  dbName: string;
+  redisUrl: string;
+  keyPrefix: string;
+  /** The module's `localCache` option (its defaults when `true`). */
+  localCache: boolean;
+  bcryptCost: number;
+  /** A user and a public password-grant client to create at start-up (scenario 3). */
+  seedUser?: { username: string; password: string };
+}
+
+/** @node-oauth/oauth2-server on Express with a Redis-backed model: `GET /open`, `GET /protected`. */
+export interface PeerServerConfig {
+  kind: 'peer';
+  port: number;
+  redisUrl: string;
+  /** The Sentinel key prefix whose token keys the peer's model reads (same data, same JSON). */
+  keyPrefix: string;
+}
+
+/** bcrypt.compare in a loop, `concurrency` at a time, for `durationMs`. */
+export interface BcryptRateConfig {
+  kind: 'bcrypt';
+  cost: number;
+  concurrency: number;
+  durationMs: number;
+}
+
+export type ServerConfig = NestServerConfig | PeerServerConfig | BcryptRateConfig;
+
+/** The one JSON body every measured route answers with, guarded or not. */
+export const PAYLOAD = { ok: true } as const;
+
+export function readConfig<T extends ServerConfig>(kind: T['kind']): T {
+  const raw = process.env.BENCH_CONFIG;
+  if (raw === undefined) throw new Error('BENCH_CONFIG is not set');
+  const config = JSON.parse(raw) as ServerConfig;
+  if (config.kind !== kind) throw new Error(`expected a ${kind} config, got ${config.kind}`);
+  return config as T;
+}
+
+/** The line a server prints once it listens, followed by JSON details. */
+export const READY = 'BENCH-READY';

@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { ServerConfig } from './config.js';
+import { runLoad, type LoadSpec } from './load.js';
+import { BenchProcess, type Pinning } from './processes.js';
+import { benchDir, type TestServices } from './project.js';
+import type { Series } from './report.js';
+
+/** Durations, counts and sizes of a run; `--quick` shrinks all of them. */
+export interface Settings {
+  mode: 'full' | 'quick';
+  /** Seconds per measured run, warm-up per (server, route), and interleaved rounds. */
+  durationSec: number;
+  warmupSec: number;
+  rounds: number;
+  /** Concurrent connections of the throughput runs. */
+  connections: number;
+  /** Live tokens the guard scenarios present, round-robin per connection. */
+  tokenPool: number;
+  /** Requests per MongoDB-fallback run, each with a token never cached. */
+  fallbackRequests: number;
+  fallbackConnections: number;
+  /** Password grant: connections (and bcrypt concurrency), seconds, rounds, bcrypt cost. */
+  passwordConnections: number;
+  passwordDurationSec: number;
+  passwordRounds: number;
+  bcryptCost: number;
+  /** Scale: stored tokens of the small and the large data set; fixed request rate. */
+  scaleSmall: number;
+  scaleLarge: number;
+  scaleRate: number;
+  scaleConnections: number;
+}
+
+export const FULL: Settings = {
+  mode: 'full',
+  durationSec: 10,
+  warmupSec: 3,
+  rounds: 3,
+  connections: 32,
+  tokenPool: 1000,
+  fallbackRequests: 100,
+  fallbackConnections: 8,
+  passwordConnections: 8,
+  passwordDurationSec: 10,
+  passwordRounds: 2,
+  bcryptCost: 10,
+  scaleSmall: 1_000,
+  scaleLarge: 1_000_000,
+  scaleRate: 2000,
+  scaleConnections: 16,
+};
+
+export const QUICK: Settings = {
+  mode: 'quick',
+  durationSec: 1,
+  warmupSec: 0.5,
+  rounds: 1,
+  connections: 8,
+  tokenPool: 50,
+  fallbackRequests: 10,
+  fallbackConnections: 4,
+  passwordConnections: 4,
+  passwordDurationSec: 1,
+  passwordRounds: 1,
+  bcryptCost: 10,
+  scaleSmall: 100,
+  scaleLarge: 1_000,
+  scaleRate: 200,
+  scaleConnections: 4,
+};
+
+/** What every scenario gets from the orchestrator. */
+export interface BenchContext {
+  settings: Settings;
+  pinning: Pinning | null;
+  services: TestServices;
+  mongoUrl: string;
+  redisUrl: string;
+  /** The orchestrator's own client of the shared redis-server, for seeding. */
+  redis: Redis;
+  /** Directory for private service data (a second redis-server in the scale scenario). */
+  workDir: string;
+  log(message: string): void;
+  /** Extra `node` flags for every server process (e.g. `--cpu-prof`). */
+  nodeArgs: string[];
+  /** Processes to stop at the end, whatever happens. */
+  cleanups: Array<() => Promise<void>>;
+}
+
+/** Starts one of the compiled server scripts (`servers/<name>.js`). */
+export async function startServer(
+  context: BenchContext,
+  name: string,
+  script: 'nest-server' | 'peer-server' | 'bcrypt-rate',
+  config: ServerConfig,
+): Promise<BenchProcess> {
+  const path = join(benchDir(), 'servers', `${script}.js`);
+  const started = await BenchProcess.start(name, path, config, context.pinning, context.nodeArgs);
+  context.cleanups.push(() => started.stop());
+  if ('port' in config) started.details.port = config.port;
+  return started;
+}
+
+/** One load run into `series`, with the server's CPU share and peak RSS around it. */
+export async function measure(series: Series, server: BenchProcess, spec: LoadSpec): Promise<void> {
+  const cpuBefore = server.cpuSeconds();
+  const result = await runLoad(spec);
+  series.add(result, server.cpuSeconds() - cpuBefore, server.peakRssMb());
+}
+
+export function url(port: number): string {
+  return `http://127.0.0.1:${port}`;
+}

@@ -1,0 +1,128 @@
+import autocannon from 'autocannon';
+
+/** One load run against one route. */
+export interface LoadSpec {
+  url: string;
+  path: string;
+  method?: 'GET' | 'POST';
+  connections: number;
+  durationSec: number;
+  /** Stop after this many requests (each of `uniqueTokens` used once), within the duration. */
+  amount?: number;
+  /** Requests per second across all connections; omitted: as fast as the server answers. */
+  overallRate?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Bearer tokens each connection cycles through (the same bytes for every route measured). */
+  tokens?: readonly string[];
+  /** Bearer tokens handed out once each, across all connections, in order. */
+  uniqueTokens?: readonly string[];
+  timeoutSec?: number;
+}
+
+export interface LoadResult {
+  /** Successful (2xx) responses per second of the run. */
+  rps: number;
+  /** Successful (2xx) responses. */
+  ok: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  durationSec: number;
+  /** CPU this process (the load generator) used, as a share of one core. */
+  loadGeneratorCpu: number;
+}
+
+/**
+ * Runs autocannon in this process (pinned to the load generator's core). Latency percentiles
+ * come from each response's own hrtime duration (autocannon's `response` event), in fractions
+ * of a millisecond: autocannon's own histogram has whole-millisecond resolution, too coarse for
+ * sub-millisecond answers.
+ */
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  let unique = 0;
+  const headers = { ...spec.headers };
+  const requests: autocannon.Request[] = [];
+  if (spec.uniqueTokens !== undefined) {
+    const pool = spec.uniqueTokens;
+    requests.push({
+      method: spec.method ?? 'GET',
+      path: spec.path,
+      setupRequest: (request) => {
+        const token = pool[unique++ % pool.length];
+        return { ...request, headers: { ...headers, authorization: `Bearer ${token}` } };
+      },
+    });
+  } else if (spec.tokens !== undefined) {
+    for (const token of spec.tokens) {
+      requests.push({
+        method: spec.method ?? 'GET',
+        path: spec.path,
+        headers: { ...headers, authorization: `Bearer ${token}` },
+      });
+    }
+  } else {
+    requests.push({ method: spec.method ?? 'GET', path: spec.path, headers, body: spec.body });
+  }
+
+  const latencies = new LatencyRecorder();
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const options: autocannon.Options = {
+    url: spec.url,
+    connections: spec.connections,
+    duration: spec.durationSec,
+    timeout: spec.timeoutSec ?? 30,
+    requests,
+  };
+  if (spec.amount !== undefined) options.amount = spec.amount;
+  if (spec.overallRate !== undefined) options.overallRate = spec.overallRate;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.add(responseTime);
+    });
+  });
+  const wallSec = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  const ok = result['2xx'];
+  return {
+    rps: round(ok / wallSec, 1),
+    ok,
+    p50Ms: round(latencies.percentile(50), 3),
+    p99Ms: round(latencies.percentile(99), 3),
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    durationSec: round(wallSec, 2),
+    loadGeneratorCpu: round((cpu.user + cpu.system) / 1e6 / wallSec, 2),
+  };
+}
+
+class LatencyRecorder {
+  private values = new Float64Array(1 << 16);
+  private count = 0;
+
+  add(ms: number): void {
+    if (this.count === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.count++] = ms;
+  }
+
+  percentile(p: number): number {
+    if (this.count === 0) return NaN;
+    const sorted = this.values.slice(0, this.count).sort();
+    const rank = Math.min(this.count - 1, Math.max(0, Math.ceil((p / 100) * this.count) - 1));
+    return sorted[rank];
+  }
+}
+
+export function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

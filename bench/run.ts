@@ -1,0 +1,143 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { FULL, QUICK, type BenchContext, type Settings } from './lib/context.js';
+import { pinLoadGenerator } from './lib/processes.js';
+import { machineInfo, projectRoot, testServices, versions } from './lib/project.js';
+import { formatTable, writeReport, type Row } from './lib/report.js';
+import { guardScenarios } from './scenarios/guard.js';
+import { passwordScenario } from './scenarios/password.js';
+import { scaleScenario, type LookupObservation } from './scenarios/scale.js';
+
+const USAGE = `npm run bench -- [--quick] [--out FILE] [--only guard,password,scale]
+                    [--rounds N] [--duration SECONDS] [--scale-large N] [--profile DIR]`;
+
+const SCENARIOS = ['guard', 'password', 'scale'] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      only: { type: 'string' },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      'scale-large': { type: 'string' },
+      profile: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const settings: Settings = { ...(values.quick ? QUICK : FULL) };
+  if (values.rounds !== undefined) settings.rounds = positive('--rounds', values.rounds);
+  if (values.duration !== undefined) settings.durationSec = positive('--duration', values.duration);
+  if (values['scale-large'] !== undefined) {
+    settings.scaleLarge = positive('--scale-large', values['scale-large']);
+  }
+  const only = (values.only?.split(',') ?? [...SCENARIOS]) as ScenarioName[];
+  for (const name of only) {
+    if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}; ${USAGE}`);
+  }
+  const out =
+    values.out ??
+    (settings.mode === 'quick'
+      ? join(tmpdir(), 'sentinel-bench-quick.json')
+      : join(projectRoot(), 'bench', 'results', 'latest.json'));
+
+  const started = Date.now();
+  const log = (message: string) =>
+    console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}`);
+  // Pinned before anything is spawned: redis-server and FerretDB inherit the load generator's core.
+  const pinning = pinLoadGenerator();
+  log(
+    pinning
+      ? `pinned: servers on core ${pinning.server}, load generator and databases on core ${pinning.loadGenerator}`
+      : 'not pinned (needs taskset and 2 cores): results are noisier',
+  );
+  const services = await testServices();
+  const redisDir = services.makeServiceDir('sentinel-bench-redis-');
+  const ferretDir = services.makeServiceDir('sentinel-bench-ferretdb-');
+  const context: BenchContext = {
+    settings,
+    pinning,
+    services,
+    mongoUrl: '',
+    redisUrl: '',
+    redis: undefined as unknown as Redis,
+    workDir: redisDir.path,
+    log,
+    nodeArgs:
+      values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`],
+    cleanups: [],
+  };
+  const redis = await services.startRedis(redisDir.path);
+  const ferret = await services.startFerretDb(ferretDir.path);
+  context.mongoUrl = ferret.url;
+  context.redisUrl = redis.url;
+  context.redis = new Redis(redis.url);
+  log(`${redis.description}; ${ferret.description}`);
+
+  const rows: Row[] = [];
+  let observations: LookupObservation[] = [];
+  try {
+    if (only.includes('guard')) rows.push(...(await guardScenarios(context)));
+    if (only.includes('password')) rows.push(...(await passwordScenario(context)));
+    if (only.includes('scale')) {
+      const scale = await scaleScenario(context);
+      rows.push(...scale.rows);
+      observations = scale.observations;
+    }
+  } finally {
+    for (const cleanup of context.cleanups.splice(0).reverse())
+      await cleanup().catch(() => undefined);
+    context.redis.disconnect();
+    await ferret.stop();
+    await redis.stop();
+    ferretDir.remove();
+    redisDir.remove();
+  }
+
+  const invalid = rows.filter((row) => row.measured.non2xx + row.measured.errors > 0);
+  const report = {
+    schema: 1,
+    generatedAt: new Date().toISOString(),
+    mode: settings.mode,
+    durationSec: Math.round((Date.now() - started) / 1000),
+    valid: invalid.length === 0,
+    machine: { ...machineInfo(), pinning },
+    versions: versions(services),
+    settings,
+    scenarios: rows,
+    targets: rows
+      .filter((row) => row.target !== undefined)
+      .map((row) => ({ id: row.id, ratio: row.ratio, ...row.target })),
+    observations: { ferretdbTokenLookup: observations },
+  };
+  writeReport(out, report);
+  console.log(`\n${formatTable(rows)}\n`);
+  if (settings.mode === 'quick')
+    console.log('Quick mode: a smoke test; these numbers mean nothing.');
+  if (invalid.length > 0) {
+    console.error(`Runs with failed requests: ${invalid.map((row) => row.id).join(', ')}`);
+  }
+  log(`wrote ${out}`);
+}
+
+function positive(flag: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`${flag} must be a positive number`);
+  return number;
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

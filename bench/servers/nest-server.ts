@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { Controller, Get, Module, UseGuards, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { ClientStore, OAuthGuard, SentinelModule, UserRepository } from '../../src/index.js';
+import { PAYLOAD, READY, readConfig, type NestServerConfig } from '../lib/config.js';
+
+/**
+ * The app under test: a host controller with the same handler twice, once unguarded and once
+ * behind OAuthGuard, plus the module's own token endpoint. One process per configuration.
+ */
+@Controller()
+class BenchController {
+  @Get('open')
+  open(): typeof PAYLOAD {
+    return PAYLOAD;
+  }
+
+  @Get('protected')
+  @UseGuards(OAuthGuard)
+  protected(): typeof PAYLOAD {
+    return PAYLOAD;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig<NestServerConfig>('nest');
+  @Module({
+    imports: [
+      SentinelModule.forRoot({
+        mongo: { uri: config.mongoUrl, dbName: config.dbName },
+        redis: config.redisUrl,
+        keyPrefix: config.keyPrefix,
+        localCache: config.localCache,
+        bcryptCost: config.bcryptCost,
+      }),
+    ],
+    controllers: [BenchController],
+  })
+  class BenchModule {}
+
+  const logger = ['error', 'warn'] as const;
+  const app: INestApplication =
+    config.platform === 'fastify'
+      ? await NestFactory.create(BenchModule, new FastifyAdapter(), { logger: [...logger] })
+      : await NestFactory.create(BenchModule, { logger: [...logger] });
+  await app.listen(config.port, '127.0.0.1');
+  // Closed and exited normally (not killed), so `--cpu-prof` can write its profile.
+  process.once('SIGTERM', () => {
+    void app.close().then(() => process.exit(0));
+  });
+
+  let clientId: string | undefined;
+  if (config.seedUser) {
+    await app.get<UserRepository>(UserRepository).create(config.seedUser);
+    const { client } = await app.get<ClientStore>(ClientStore).create({
+      clientName: 'bench',
+      clientType: 'public',
+      grantTypes: ['password'],
+      scope: 'read',
+    });
+    clientId = client.clientId;
+  }
+  console.log(`${READY} ${JSON.stringify({ clientId })}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { Clock } from '../clock.js';
+import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import { SENTINEL_OPTIONS, SENTINEL_REDIS } from '../sentinel.constants.js';
+import type {
+  AcquireResult,
+  AttemptCounter,
+  CounterKey,
+  CounterState,
+  LockoutPolicy,
+} from './attempt-counter.js';
+import { MemoryAttemptCounter } from './memory-attempt-counter.js';
+import { RedisAttemptCounter } from './redis-attempt-counter.js';
+import { tooManyAttempts } from './too-many-attempts.js';
+
+/** What a counter counts: password attempts per username or per address, client secrets per id. */
+export type AttemptKind = 'account' | 'ip' | 'client';
+
+/**
+ * One attempt in progress, counted before the credentials are checked. Report exactly one
+ * outcome; until then the attempt counts as a failure, which is what bounds a parallel burst.
+ */
+export interface Attempt {
+  /** The credentials were right: the account counter is reset, the others take the attempt back. */
+  succeeded(): Promise<void>;
+  /** The credentials were wrong: the attempt stays counted as a failure. */
+  failed(): void;
+  /** The credentials could not be checked (storage down): the attempt is taken back. */
+  abandoned(): Promise<void>;
+}
+
+const NO_ATTEMPT: Attempt = {
+  succeeded: async () => undefined,
+  failed: () => undefined,
+  abandoned: async () => undefined,
+};
+
+interface Charged {
+  key: string;
+  policy: LockoutPolicy;
+  /** Whether success resets the counter (accounts) or only takes the attempt back. */
+  resetOnSuccess: boolean;
+}
+
+/**
+ * Brute-force protection (RFC 6749 §4.3.2, SECURITY.md 13, ADR 0007), applied by the password
+ * grant (per username and per client address) and by client authentication (per `client_id`).
+ *
+ * An attempt is counted atomically BEFORE the credentials are checked, over all its counters at
+ * once: if any is locked the request is refused with 429 and `Retry-After` and nothing is
+ * checked — the right password is refused too. Counting first means a burst of N parallel
+ * guesses is bounded like N sequential ones: once the free attempts are used, at most one
+ * attempt per lockout gets checked. Usernames are counted whether the user exists or not, and
+ * the refusal is the same, so lockouts reveal nothing.
+ *
+ * Counters live in Redis when the module has one ({@link RedisAttemptCounter}, shared by every
+ * instance), else in memory. When Redis fails, the attempt is counted in process memory instead
+ * (logged once per outage) — never let through uncounted (SECURITY.md 17). Locks taken in
+ * memory during an outage are still honoured after Redis returns.
+ */
+@Injectable()
+export class BruteForceLimiter {
+  private readonly logger = new Logger('SentinelBruteForce');
+  private readonly memory = new MemoryAttemptCounter();
+  private readonly redisCounter: RedisAttemptCounter | null;
+  private redisDown = false;
+
+  constructor(
+    @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions,
+    @Inject(Clock) private readonly clock: Clock,
+    @Optional() @Inject(SENTINEL_REDIS) redis: Redis | null = null,
+  ) {
+    this.redisCounter = redis === null ? null : new RedisAttemptCounter(redis);
+  }
+
+  /**
+   * Starts a password-grant attempt for `username` from `address`.
+   * @throws OAuthException 429 with `Retry-After` while the account or the address is locked.
+   */
+  async beginPasswordAttempt(username: string, address: string | undefined): Promise<Attempt> {
+    const { account, ip } = this.options.bruteForce;
+    const charged: Charged[] = [];
+    if (account !== false) {
+      charged.push({
+        key: this.key('account', normalizeUsername(username)),
+        policy: account,
+        resetOnSuccess: true,
+      });
+    }
+    if (ip !== false && address !== undefined) {
+      charged.push({ key: this.key('ip', address), policy: ip, resetOnSuccess: false });
+    }
+    return this.begin(charged);
+  }
+
+  /**
+   * Starts a client authentication that presents a secret for `clientId`.
+   * @throws OAuthException 429 with `Retry-After` while the client id is locked.
+   */
+  async beginClientAttempt(clientId: string): Promise<Attempt> {
+    const { client } = this.options.bruteForce;
+    if (client === false) return NO_ATTEMPT;
+    return this.begin([
+      { key: this.key('client', clientId), policy: client, resetOnSuccess: false },
+    ]);
+  }
+
+  /**
+   * A counter as it stands, for operators and tests: attempts counted and the lockout end (ms).
+   * `subject` is a username, a normalized address or a client id.
+   */
+  async inspect(kind: AttemptKind, subject: string): Promise<CounterState> {
+    const policy = this.options.bruteForce[kind];
+    if (policy === false) return { attempts: 0, lockedUntil: 0 };
+    const key = this.key(kind, kind === 'account' ? normalizeUsername(subject) : subject);
+    const now = this.clock.now();
+    if (this.redisCounter !== null) {
+      try {
+        return await this.redisCounter.read(key, policy, now);
+      } catch (error) {
+        this.noteRedisFailure(error);
+      }
+    }
+    return this.memory.read(key, policy, now);
+  }
+
+  private async begin(charged: Charged[]): Promise<Attempt> {
+    if (charged.length === 0) return NO_ATTEMPT;
+    const now = this.clock.now();
+    const keys: CounterKey[] = charged.map(({ key, policy }) => ({ key, policy }));
+    // Locks counted in memory during a Redis outage still hold once Redis is back.
+    const memoryLock = this.memory.lockedUntil(
+      charged.map((c) => c.key),
+      now,
+    );
+    if (memoryLock > now) throw tooManyAttempts((memoryLock - now) / 1000);
+
+    if (this.redisCounter !== null) {
+      let result: AcquireResult | undefined;
+      try {
+        result = await this.redisCounter.acquire(keys, now);
+        this.noteRedisSuccess();
+      } catch (error) {
+        this.noteRedisFailure(error);
+      }
+      if (result !== undefined) {
+        if (!result.allowed) throw tooManyAttempts((result.lockedUntil - now) / 1000);
+        return this.attempt(this.redisCounter, charged);
+      }
+    }
+    const result = await this.memory.acquire(keys, now);
+    if (!result.allowed) throw tooManyAttempts((result.lockedUntil - now) / 1000);
+    return this.attempt(this.memory, charged);
+  }
+
+  private attempt(counter: AttemptCounter, charged: Charged[]): Attempt {
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      return true;
+    };
+    const releasable = charged.map((c) => c.key);
+    return {
+      succeeded: async () => {
+        if (!settle()) return;
+        const resets = charged.filter((c) => c.resetOnSuccess).map((c) => c.key);
+        const releases = charged.filter((c) => !c.resetOnSuccess).map((c) => c.key);
+        // Memory too: it may still hold counts from a Redis outage.
+        await this.memory.reset(resets);
+        await this.safely(async () => {
+          await counter.reset(resets);
+          await counter.release(releases);
+        });
+      },
+      failed: () => {
+        settle();
+      },
+      abandoned: async () => {
+        if (!settle()) return;
+        await this.safely(() => counter.release(releasable));
+      },
+    };
+  }
+
+  /** Settling is best effort: a counter left one too high only errs on the safe side. */
+  private async safely(operation: () => Promise<void>): Promise<void> {
+    try {
+      await operation();
+    } catch (error) {
+      this.noteRedisFailure(error);
+    }
+  }
+
+  /** `{keyPrefix}bf:{kind}:{sha256(subject)}`: no username or address in clear in Redis. */
+  private key(kind: AttemptKind, subject: string): string {
+    const hashed = createHash('sha256').update(subject, 'utf8').digest('hex');
+    return `${this.options.keyPrefix}bf:${kind}:${hashed}`;
+  }
+
+  private noteRedisSuccess(): void {
+    if (!this.redisDown) return;
+    this.redisDown = false;
+    this.logger.log('Redis reachable again: brute-force attempts are counted there');
+  }
+
+  private noteRedisFailure(error: unknown): void {
+    if (!this.redisDown) {
+      this.redisDown = true;
+      this.logger.warn(
+        `Redis unavailable (${error instanceof Error ? error.name : 'unknown error'}); ` +
+          'counting brute-force attempts in process memory until it recovers',
+      );
+    }
+  }
+}
+
+/**
+ * One counter per username however it is spelled: Unicode-compatibility folded, case-folded
+ * and trimmed. Sharing a counter between "Alice" and "alice" errs on the safe side for user
+ * stores that compare usernames loosely.
+ */
+export function normalizeUsername(username: string): string {
+  return username.normalize('NFKC').toLowerCase().trim();
+}

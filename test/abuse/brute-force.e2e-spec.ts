@@ -1,0 +1,272 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { BruteForceLimiter } from '../../src/abuse/brute-force.limiter.js';
+import { TOO_MANY_ATTEMPTS } from '../../src/abuse/too-many-attempts.js';
+import type { SentinelModuleOptions } from '../../src/index.js';
+import {
+  BACKENDS,
+  createTestClient,
+  postForm,
+  startProtocolApp,
+  type ProtocolApp,
+  type TestClient,
+} from '../revocation/protocol-testing.js';
+
+// SECURITY.md 13, ADR 0007: brute-force protection of the password grant and of client
+// authentication, on the in-memory default and on FerretDB + redis-server.
+
+const PASSWORD = 'correct horse battery staple';
+/** supertest connects over loopback; the limiter reads IPv4-mapped addresses as IPv4. */
+const LOOPBACK = '127.0.0.1';
+const LOCKED_BODY = { error: 'invalid_request', error_description: TOO_MANY_ATTEMPTS };
+
+describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
+  let t: ProtocolApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  async function start(options: SentinelModuleOptions = {}) {
+    t = await startProtocolApp({ ...backend(`brute_${label}`), ...options });
+    const client = await createTestClient(t.clients, { clientType: 'public' });
+    const username = `alice-${Math.floor(Math.random() * 1e9)}`;
+    await t.users.create({ username, password: PASSWORD });
+    return { t, client, username, limiter: t.app.get(BruteForceLimiter) };
+  }
+
+  function signIn(app: ProtocolApp, client: TestClient, username: string, password: string) {
+    return postForm(app.app, '/oauth/token', client, {
+      grant_type: 'password',
+      username,
+      password,
+    });
+  }
+
+  it('locks an account after its free attempts, refusing the right password with 429 and Retry-After', async () => {
+    const { t, client, username, limiter } = await start();
+    for (let i = 0; i < 5; i++) {
+      expect((await signIn(t, client, username, 'wrong')).status).toBe(400);
+    }
+    // The sixth attempt is still checked, and locks the account for 1 s.
+    expect((await signIn(t, client, username, 'wrong')).status).toBe(400);
+    const locked = await signIn(t, client, username, PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(locked.headers['retry-after']).toBe('1');
+    expect(locked.headers['cache-control']).toBe('no-store');
+    expect(locked.body).toEqual(LOCKED_BODY);
+    expect(locked.body).not.toHaveProperty('access_token');
+    expect((await limiter.inspect('account', username)).attempts).toBe(6);
+
+    t.clock.advanceSeconds(1);
+    expect((await signIn(t, client, username, PASSWORD)).status).toBe(200);
+    // A successful sign-in resets the account counter.
+    expect(await limiter.inspect('account', username)).toEqual({ attempts: 0, lockedUntil: 0 });
+  });
+
+  it('doubles the lockout with every further failure, up to maxLockSeconds', async () => {
+    const { t, client, username } = await start({
+      bruteForce: { account: { freeAttempts: 2, lockSeconds: 2, maxLockSeconds: 10 } },
+    });
+    await signIn(t, client, username, 'wrong');
+    await signIn(t, client, username, 'wrong');
+    const retryAfters: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      expect((await signIn(t, client, username, 'wrong')).status).toBe(400);
+      const refused = await signIn(t, client, username, 'wrong');
+      expect(refused.status).toBe(429);
+      retryAfters.push(refused.headers['retry-after']);
+      t.clock.advanceSeconds(Number(refused.headers['retry-after']));
+    }
+    expect(retryAfters).toEqual(['2', '4', '8', '10']);
+  });
+
+  it('locks an unknown username exactly like an existing one, with byte-identical answers', async () => {
+    const { t, client, username } = await start();
+    const unknown = `nobody-${Math.floor(Math.random() * 1e9)}`;
+    const trace = async (name: string) => {
+      const answers: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await signIn(t, client, name, 'wrong');
+        answers.push(`${res.status} ${res.headers['retry-after'] ?? '-'} ${res.text}`);
+      }
+      return answers;
+    };
+    const known = await trace(username);
+    expect(await trace(unknown)).toEqual(known);
+    expect(known.filter((line) => line.startsWith('429'))).toHaveLength(2);
+  });
+
+  it('counts spellings of one username together', async () => {
+    const { t, client, username, limiter } = await start();
+    await signIn(t, client, username.toUpperCase(), 'wrong');
+    await signIn(t, client, ` ${username}`, 'wrong');
+    expect((await limiter.inspect('account', username)).attempts).toBe(2);
+  });
+
+  it('forgets an account after resetAfterSeconds without attempts', async () => {
+    const { t, client, username, limiter } = await start({
+      bruteForce: { account: { resetAfterSeconds: 60 } },
+    });
+    for (let i = 0; i < 4; i++) await signIn(t, client, username, 'wrong');
+    t.clock.advanceSeconds(60);
+    expect((await limiter.inspect('account', username)).attempts).toBe(0);
+    for (let i = 0; i < 5; i++) {
+      expect((await signIn(t, client, username, 'wrong')).status).toBe(400);
+    }
+  });
+
+  it('limits failures per client address across usernames (password spraying)', async () => {
+    const { t, client, limiter } = await start({ bruteForce: { ip: { freeAttempts: 3 } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await signIn(t, client, `spray-${i}`, 'Summer2024!')).status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 429, 429]);
+    expect((await limiter.inspect('ip', LOOPBACK)).attempts).toBe(4);
+  });
+
+  it('does not let a successful sign-in reset the address counter', async () => {
+    const { t, client, username, limiter } = await start({
+      bruteForce: { ip: { freeAttempts: 3 } },
+    });
+    await signIn(t, client, 'spray-1', 'x');
+    await signIn(t, client, 'spray-2', 'x');
+    expect((await signIn(t, client, username, PASSWORD)).status).toBe(200);
+    expect((await limiter.inspect('ip', LOOPBACK)).attempts).toBe(2);
+  });
+
+  it('throttles repeated invalid_client for one client id, the right secret included', async () => {
+    const { t } = await start({ bruteForce: { client: { freeAttempts: 3, lockSeconds: 5 } } });
+    const confidential = await createTestClient(t.clients, { grantTypes: ['client_credentials'] });
+    const wrong = {
+      ...confidential,
+      clientSecret: 'wrong',
+      auth: basicOf(confidential.clientId, 'wrong'),
+    };
+    const grant = (c: TestClient) =>
+      postForm(t.app, '/oauth/token', c, { grant_type: 'client_credentials' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await grant(wrong)).status);
+    expect(statuses).toEqual([401, 401, 401, 401]);
+    const locked = await grant(confidential);
+    expect(locked.status).toBe(429);
+    expect(locked.headers['retry-after']).toBe('5');
+    expect(locked.body).toEqual(LOCKED_BODY);
+    // The revocation and introspection endpoints authenticate clients the same way.
+    const introspect = await postForm(t.app, '/oauth/introspect', confidential, { token: 'x' });
+    expect(introspect.status).toBe(429);
+    t.clock.advanceSeconds(5);
+    expect((await grant(confidential)).status).toBe(200);
+  });
+
+  it('never refuses a public client that sends no secret, whatever others sent for its id', async () => {
+    const { t, client, username, limiter } = await start({
+      bruteForce: { client: { freeAttempts: 1 } },
+    });
+    const withSecret = {
+      ...client,
+      clientSecret: 'guess',
+      auth: basicOf(client.clientId, 'guess'),
+    };
+    for (let i = 0; i < 3; i++) {
+      await postForm(t.app, '/oauth/token', withSecret, {
+        grant_type: 'password',
+        username,
+        password: PASSWORD,
+      });
+    }
+    // The client id is locked for secrets, yet the public client itself signs in.
+    expect((await limiter.inspect('client', client.clientId)).lockedUntil).toBeGreaterThan(
+      t.clock.now(),
+    );
+    expect((await signIn(t, client, username, PASSWORD)).status).toBe(200);
+  });
+
+  it('counts N parallel wrong passwords exactly N times (atomic counting)', async () => {
+    const { t, client, username, limiter } = await start({
+      bruteForce: { account: { freeAttempts: 50 } },
+    });
+    const n = 12;
+    const before = (await limiter.inspect('account', username)).attempts;
+    const results = await Promise.all(
+      Array.from({ length: n }, () => signIn(t, client, username, 'wrong')),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(n).fill(400));
+    expect((await limiter.inspect('account', username)).attempts).toBe(before + n);
+    expect((await limiter.inspect('ip', LOOPBACK)).attempts).toBe(n);
+  });
+
+  it('bounds a parallel burst: once the free attempts are used, one more is checked per lockout', async () => {
+    const { t, client, username } = await start({ bruteForce: { account: { freeAttempts: 3 } } });
+    const results = await Promise.all(
+      Array.from({ length: 16 }, () => signIn(t, client, username, 'wrong')),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 400)).toHaveLength(4);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(12);
+  });
+
+  it('bruteForce: false switches every counter off', async () => {
+    const { t, client, username } = await start({ bruteForce: false });
+    for (let i = 0; i < 12; i++) {
+      expect((await signIn(t, client, username, 'wrong')).status).toBe(400);
+    }
+    expect((await signIn(t, client, username, PASSWORD)).status).toBe(200);
+  });
+
+  it('account: false keeps the address counter, ip: false keeps the account counter', async () => {
+    const { t, client, username } = await start({
+      bruteForce: { account: false, ip: { freeAttempts: 7 } },
+    });
+    for (let i = 0; i < 8; i++) {
+      expect((await signIn(t, client, username, 'wrong')).status).toBe(400);
+    }
+    expect((await signIn(t, client, username, PASSWORD)).status).toBe(429);
+    await t.close();
+
+    const second = await start({ bruteForce: { ip: false } });
+    for (let i = 0; i < 6; i++) await signIn(second.t, second.client, second.username, 'wrong');
+    expect((await signIn(second.t, second.client, second.username, PASSWORD)).status).toBe(429);
+    // Another account from the same address is untouched.
+    const other = `bob-${Math.floor(Math.random() * 1e9)}`;
+    await second.t.users.create({ username: other, password: PASSWORD });
+    expect((await signIn(second.t, second.client, other, PASSWORD)).status).toBe(200);
+  });
+
+  it('client: false leaves client authentication unthrottled', async () => {
+    const { t } = await start({ bruteForce: { client: false } });
+    const confidential = await createTestClient(t.clients, { grantTypes: ['client_credentials'] });
+    const wrong = {
+      ...confidential,
+      clientSecret: 'wrong',
+      auth: basicOf(confidential.clientId, 'wrong'),
+    };
+    for (let i = 0; i < 15; i++) {
+      expect(
+        (await postForm(t.app, '/oauth/token', wrong, { grant_type: 'client_credentials' })).status,
+      ).toBe(401);
+    }
+    expect(
+      (await postForm(t.app, '/oauth/token', confidential, { grant_type: 'client_credentials' }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('does not count requests refused before the credentials are checked', async () => {
+    const { t, client, username, limiter } = await start();
+    await postForm(t.app, '/oauth/token', client, { grant_type: 'password', username });
+    await postForm(t.app, '/oauth/token', client, {
+      grant_type: 'password',
+      username,
+      password: 'x',
+      scope: 'not-allowed',
+    });
+    await request(t.app.getHttpServer()).get('/oauth/token');
+    expect((await limiter.inspect('account', username)).attempts).toBe(0);
+  });
+});
+
+function basicOf(id: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}

@@ -1,0 +1,263 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { LoggerService } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { SentinelModule } from '../../src/index.js';
+import { uniqueDbName, uniqueKeyPrefix } from '../harness/backends.js';
+import {
+  eventually,
+  privateFerretDb,
+  privateRedis,
+  type PrivateService,
+} from '../faults/fault-testing.js';
+import { ProtectedController } from '../module/module-testing.js';
+
+// SECURITY.md 22: a full flow — management, token, refresh, revoke, introspect, failures,
+// lockouts and both backends failing — while every line the module logs (Nest Logger and the
+// console) is captured. No line may contain a password, token, client secret or Authorization
+// header value used in the run.
+
+class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  private keep(level: string, message: unknown, rest: unknown[]): void {
+    this.lines.push([level, message, ...rest].map(render).join(' '));
+  }
+  log(message: unknown, ...rest: unknown[]) {
+    this.keep('log', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]) {
+    this.keep('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]) {
+    this.keep('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]) {
+    this.keep('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]) {
+    this.keep('verbose', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]) {
+    this.keep('fatal', message, rest);
+  }
+}
+
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Error) return `${value.name}: ${value.message}\n${value.stack ?? ''}`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+const ADMIN = { username: 'canary-admin', password: 'canary-admin-password-7f3a' };
+const PASSWORD = 'canary-user-password-91be';
+const WRONG_PASSWORD = 'canary-wrong-password-c4d2';
+const WRONG_SECRET = 'canary-wrong-secret-5e6f';
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+describe('log canary (SECURITY.md 22)', () => {
+  const logger = new CapturingLogger();
+  const consoleLines: string[] = [];
+  const spies: Array<{ mockRestore(): void }> = [];
+  let redis: PrivateService;
+  let ferret: PrivateService;
+  let app: NestExpressApplication;
+  /** Every credential the run used: none may appear in a log line. */
+  const secrets = new Set<string>([ADMIN.password, PASSWORD, WRONG_PASSWORD, WRONG_SECRET]);
+
+  beforeAll(async () => {
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      spies.push(
+        jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+          consoleLines.push(args.map(render).join(' '));
+        }),
+      );
+    }
+    redis = await privateRedis();
+    ferret = await privateFerretDb();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        SentinelModule.forRoot({
+          mongo: { uri: ferret.handle.url, dbName: uniqueDbName('canary') },
+          redis: redis.handle.url,
+          keyPrefix: uniqueKeyPrefix('canary'),
+          bcryptCost: 10,
+          redisTimeoutMs: 300,
+          mongoTimeoutMs: 1500,
+          management: ADMIN,
+        }),
+      ],
+      controllers: [ProtectedController],
+    }).compile();
+    app = moduleRef.createNestApplication<NestExpressApplication>({ logger });
+    app.set('trust proxy', 'loopback');
+    await app.init();
+  }, 60_000);
+
+  afterAll(async () => {
+    await ferret.handle.start();
+    await redis.handle.start();
+    await app.close();
+    await redis.close();
+    await ferret.close();
+    for (const spy of spies) spy.mockRestore();
+  }, 60_000);
+
+  it('logs no password, token, client secret or Authorization value during a full flow with faults', async () => {
+    const server = app.getHttpServer();
+    const adminAuth = basic(ADMIN.username, ADMIN.password);
+    secrets.add(adminAuth);
+    const mgmt = (path: string) => `/oauth/management${path}`;
+
+    // Management: a user, a public and a confidential client; a failed admin sign-in.
+    const user = await request(server)
+      .post(mgmt('/users'))
+      .set('Authorization', adminAuth)
+      .send({ username: 'canary-user', password: PASSWORD });
+    expect(user.status).toBe(201);
+    const wrongAdmin = basic(ADMIN.username, WRONG_PASSWORD);
+    secrets.add(wrongAdmin);
+    expect(
+      (await request(server).get(mgmt('/users')).set('Authorization', wrongAdmin)).status,
+    ).toBe(401);
+    const publicClient = (
+      await request(server)
+        .post(mgmt('/clients'))
+        .set('Authorization', adminAuth)
+        .send({ client_name: 'canary app', client_type: 'public' })
+    ).body;
+    const confidential = (
+      await request(server)
+        .post(mgmt('/clients'))
+        .set('Authorization', adminAuth)
+        .send({
+          client_name: 'canary service',
+          client_type: 'confidential',
+          grant_types: ['client_credentials', 'password', 'refresh_token'],
+        })
+    ).body;
+    expect(typeof confidential.client_secret).toBe('string');
+    secrets.add(confidential.client_secret);
+    const confidentialAuth = basic(confidential.client_id, confidential.client_secret);
+    const wrongClientAuth = basic(confidential.client_id, WRONG_SECRET);
+    secrets.add(confidentialAuth).add(wrongClientAuth);
+    const rotated = await request(server)
+      .post(mgmt(`/clients/${confidential.client_id}/secret`))
+      .set('Authorization', adminAuth);
+    secrets.add(rotated.body.client_secret);
+    const serviceAuth = basic(confidential.client_id, rotated.body.client_secret);
+    secrets.add(serviceAuth);
+
+    const token = (form: Record<string, string>, authorization?: string) => {
+      const req = request(server).post('/oauth/token').type('form');
+      if (authorization) req.set('Authorization', authorization);
+      return req.send(new URLSearchParams(form).toString());
+    };
+    const remember = (body: { access_token?: string; refresh_token?: string }) => {
+      if (body.access_token) secrets.add(body.access_token).add(`Bearer ${body.access_token}`);
+      if (body.refresh_token) secrets.add(body.refresh_token);
+      return body;
+    };
+
+    // Token endpoint: success, failures, a lockout, refresh, client credentials.
+    const login = remember(
+      (
+        await token({
+          grant_type: 'password',
+          client_id: publicClient.client_id,
+          username: 'canary-user',
+          password: PASSWORD,
+        })
+      ).body,
+    );
+    expect(login.access_token).toBeDefined();
+    for (let i = 0; i < 7; i++) {
+      await token({
+        grant_type: 'password',
+        client_id: publicClient.client_id,
+        username: 'canary-user',
+        password: WRONG_PASSWORD,
+      });
+    }
+    for (let i = 0; i < 12; i++) await token({ grant_type: 'client_credentials' }, wrongClientAuth);
+    const refreshed = remember(
+      (
+        await token({
+          grant_type: 'refresh_token',
+          client_id: publicClient.client_id,
+          refresh_token: login.refresh_token!,
+        })
+      ).body,
+    );
+    // Reuse of the rotated refresh token: the family is revoked (and logged).
+    await token({
+      grant_type: 'refresh_token',
+      client_id: publicClient.client_id,
+      refresh_token: login.refresh_token!,
+    });
+    expect(refreshed.access_token).toBeDefined();
+    const service = await request(server)
+      .post('/oauth/introspect')
+      .type('form')
+      .set('Authorization', serviceAuth)
+      .send(`token=${refreshed.access_token}`);
+    expect(service.status).toBeLessThan(500);
+    await request(server).get('/api/me').set('Authorization', `Bearer ${refreshed.access_token}`);
+    await request(server).get('/api/me').set('Authorization', `Bearer ${WRONG_SECRET}`);
+
+    // Faults: Redis, then MongoDB, go away and come back.
+    const second = remember(
+      (
+        await token({
+          grant_type: 'password',
+          client_id: publicClient.client_id,
+          username: 'canary-user',
+          password: PASSWORD,
+        })
+      ).body,
+    );
+    await redis.handle.stop();
+    await request(server).get('/api/me').set('Authorization', `Bearer ${second.access_token}`);
+    await request(server)
+      .post('/oauth/revoke')
+      .type('form')
+      .send(`client_id=${publicClient.client_id}&token=${second.refresh_token}`);
+    remember(
+      (
+        await token({
+          grant_type: 'password',
+          client_id: publicClient.client_id,
+          username: 'canary-user',
+          password: PASSWORD,
+        })
+      ).body,
+    );
+    await redis.handle.start();
+    await ferret.handle.stop();
+    await token({ grant_type: 'client_credentials' }, serviceAuth);
+    await request(server).get('/api/me').set('Authorization', `Bearer ${second.access_token}`);
+    await request(server).get(mgmt('/users')).set('Authorization', adminAuth);
+    await ferret.handle.start();
+    await eventually(
+      async () =>
+        (await request(server).get(mgmt('/users')).set('Authorization', adminAuth)).status === 200,
+      'recovery after MongoDB returned',
+    );
+    await request(server)
+      .delete(mgmt(`/tokens?user_id=${user.body.id}`))
+      .set('Authorization', adminAuth);
+
+    const lines = [...logger.lines, ...consoleLines];
+    // The run did log: start-up, the outages and recoveries, the reuse.
+    expect(lines.some((line) => /Redis/i.test(line))).toBe(true);
+    expect(lines.some((line) => /reuse/i.test(line))).toBe(true);
+    const leaks = lines.filter((line) => [...secrets].some((secret) => line.includes(secret)));
+    expect(leaks).toEqual([]);
+    expect(secrets.size).toBeGreaterThan(15);
+  }, 180_000);
+});

@@ -1,7 +1,38 @@
 import type { Type } from '@nestjs/common';
 import type { Redis, RedisOptions } from 'ioredis';
-import { DEFAULT_BCRYPT_COST, MIN_BCRYPT_COST } from './crypto/password-hasher.js';
+import {
+  resolveLocalCache,
+  resolveMongo,
+  resolveRedis,
+  resolveUserStore,
+} from './options/backend-options.js';
+import {
+  SentinelConfigError,
+  join,
+  normalizePath,
+  optionalPath,
+  optionalString,
+  positiveInteger,
+} from './options/option-checks.js';
+import { SENTINEL_DEFAULTS } from './options/option-defaults.js';
+import {
+  metadataEnabled,
+  metadataPath,
+  resolveIntrospection,
+  resolveIssuer,
+  resolveScopesSupported,
+} from './options/protocol-options.js';
+import {
+  bcryptCost,
+  realm,
+  resolveBruteForce,
+  resolveManagement,
+} from './options/security-options.js';
 import type { UserStore } from './storage/user-store.js';
+
+export { SentinelConfigError } from './options/option-checks.js';
+export { SENTINEL_DEFAULTS } from './options/option-defaults.js';
+export { METADATA_WELL_KNOWN_PATH } from './options/protocol-options.js';
 
 /** Redis to use: a URL, ioredis options, or an existing client (which the module never closes). */
 export type SentinelRedisConfig = string | RedisOptions | Redis;
@@ -248,46 +279,6 @@ export interface ResolvedSentinelOptions {
   userStore?: Type<UserStore> | UserStore;
 }
 
-export const SENTINEL_DEFAULTS = {
-  routePrefix: '/oauth',
-  tokenPath: '/token',
-  managementPath: '/management',
-  revocationPath: '/revoke',
-  introspectionPath: '/introspect',
-  introspectionRateLimit: { limit: 1000, windowSeconds: 60 },
-  accessTokenTtl: 3600,
-  refreshTokenTtl: 14 * 24 * 3600,
-  bcryptCost: DEFAULT_BCRYPT_COST,
-  keyPrefix: 'sentinel:',
-  realm: 'sentinel',
-  redisTimeoutMs: 1000,
-  localCache: { maxEntries: 10_000, ttlMs: 2000 },
-  mongoTimeoutMs: 5000,
-  bruteForce: {
-    account: { freeAttempts: 5, lockSeconds: 1, maxLockSeconds: 900, resetAfterSeconds: 3600 },
-    ip: { freeAttempts: 50, lockSeconds: 1, maxLockSeconds: 900, resetAfterSeconds: 3600 },
-    client: { freeAttempts: 10, lockSeconds: 1, maxLockSeconds: 60, resetAfterSeconds: 3600 },
-  },
-} as const;
-
-/** Bad configuration, naming the offending field. Thrown at bootstrap. */
-export class SentinelConfigError extends Error {
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
-    super(`nestjs-sentinel: invalid option "${field}": ${problem}`);
-    this.name = 'SentinelConfigError';
-  }
-}
-
-const PATH_PATTERN = /^\/[A-Za-z0-9._~\-/]*$/;
-/** One scope-token of RFC 6749 §3.3: `1*NQCHAR`. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-/** Where RFC 8414 §3 puts the metadata of an issuer without a path. */
-export const METADATA_WELL_KNOWN_PATH = '/.well-known/oauth-authorization-server';
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** Merges defaults and validates every field; the single place options are interpreted. */
 export function resolveSentinelOptions(
   options: SentinelModuleOptions = {},
@@ -384,317 +375,4 @@ function assertDistinctPaths(resolved: ResolvedSentinelOptions): void {
     }
     seen.set(path, field);
   }
-}
-
-function metadataEnabled(value: unknown): boolean {
-  if (value === undefined) return true;
-  if (typeof value !== 'boolean') throw new SentinelConfigError('metadata', 'must be a boolean');
-  return value;
-}
-
-/**
- * RFC 8414 §2: an `https` URL with no query or fragment (plain `http` only for loopback hosts,
- * for development). Kept exactly as given: §3.3 compares it as a string.
- */
-function resolveIssuer(value: unknown): string | undefined {
-  const issuer = optionalString('issuer', value);
-  if (issuer === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    throw new SentinelConfigError('issuer', 'must be an absolute https URL');
-  }
-  if (
-    url.protocol !== 'https:' &&
-    !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
-  ) {
-    throw new SentinelConfigError('issuer', 'must use https (http only for localhost)');
-  }
-  if (issuer.includes('?') || issuer.includes('#')) {
-    throw new SentinelConfigError('issuer', 'must not have a query or fragment (RFC 8414 §2)');
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new SentinelConfigError('issuer', 'must not carry user information');
-  }
-  const path = url.pathname.replace(/\/+$/, '');
-  if (path !== '' && (!PATH_PATTERN.test(path) || path.includes('//'))) {
-    throw new SentinelConfigError('issuer', 'must have a plain path like /tenant, or none');
-  }
-  return issuer;
-}
-
-/** RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path. */
-function metadataPath(issuer: string | undefined): string {
-  const path = issuer === undefined ? '' : new URL(issuer).pathname.replace(/\/+$/, '');
-  return `${METADATA_WELL_KNOWN_PATH}${path}`;
-}
-
-function resolveScopesSupported(value: unknown): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  if (
-    !Array.isArray(value) ||
-    !value.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope))
-  ) {
-    throw new SentinelConfigError('scopesSupported', 'must be an array of RFC 6749 scope-tokens');
-  }
-  return Object.freeze([...new Set(value as string[])]);
-}
-
-function resolveIntrospection(value: unknown): ResolvedSentinelOptions['introspection'] {
-  const defaults = SENTINEL_DEFAULTS.introspectionRateLimit;
-  if (value === undefined) return { resourceServers: [], rateLimit: defaults };
-  if (typeof value !== 'object' || value === null) {
-    throw new SentinelConfigError('introspection', 'must be an object');
-  }
-  const { resourceServers = [], rateLimit } = value as SentinelIntrospectionOptions;
-  if (
-    !Array.isArray(resourceServers) ||
-    !resourceServers.every((id) => typeof id === 'string' && id.length > 0)
-  ) {
-    throw new SentinelConfigError(
-      'introspection.resourceServers',
-      'must be an array of client ids',
-    );
-  }
-  return {
-    resourceServers: Object.freeze([...resourceServers]),
-    rateLimit: resolveRateLimit('introspection.rateLimit', rateLimit, defaults),
-  };
-}
-
-function resolveRateLimit(
-  field: string,
-  value: unknown,
-  defaults: Readonly<SentinelRateLimitOptions>,
-): Readonly<SentinelRateLimitOptions> | false {
-  if (value === undefined) return defaults;
-  if (value === false) return false;
-  if (typeof value !== 'object' || value === null) {
-    throw new SentinelConfigError(field, 'must be { limit, windowSeconds } or false');
-  }
-  const given = value as Partial<SentinelRateLimitOptions>;
-  return Object.freeze({
-    limit: positiveInteger(`${field}.limit`, given.limit, defaults.limit),
-    windowSeconds: positiveInteger(
-      `${field}.windowSeconds`,
-      given.windowSeconds,
-      defaults.windowSeconds,
-    ),
-  });
-}
-
-function normalizePath(field: string, value: unknown, allowRoot: boolean): string {
-  if (typeof value !== 'string') throw new SentinelConfigError(field, 'must be a string path');
-  const withSlash = value.startsWith('/') ? value : `/${value}`;
-  const trimmed = withSlash.length > 1 ? withSlash.replace(/\/+$/, '') : withSlash;
-  if (!PATH_PATTERN.test(trimmed) || trimmed.includes('//')) {
-    throw new SentinelConfigError(field, `"${value}" is not a plain URL path like /oauth`);
-  }
-  if (!allowRoot && trimmed === '/') throw new SentinelConfigError(field, 'must not be "/"');
-  return trimmed;
-}
-
-function optionalPath(field: string, value: unknown, fallback: string): string | false {
-  if (value === false) return false;
-  return normalizePath(field, value ?? fallback, false);
-}
-
-function join(prefix: string, path: string): string {
-  return prefix === '/' ? path : `${prefix}${path}`;
-}
-
-function positiveInteger(field: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new SentinelConfigError(field, 'must be a positive integer');
-  }
-  return value;
-}
-
-function bcryptCost(value: unknown): number {
-  const cost = positiveInteger('bcryptCost', value, SENTINEL_DEFAULTS.bcryptCost);
-  if (cost < MIN_BCRYPT_COST || cost > 31) {
-    throw new SentinelConfigError('bcryptCost', `must be between ${MIN_BCRYPT_COST} and 31`);
-  }
-  return cost;
-}
-
-function optionalString(field: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new SentinelConfigError(field, 'must be a non-empty string');
-  }
-  return value;
-}
-
-function realm(value: unknown): string {
-  const result = optionalString('realm', value) ?? SENTINEL_DEFAULTS.realm;
-  if (/["\\\r\n]/.test(result))
-    throw new SentinelConfigError('realm', 'must not contain quotes, backslashes or newlines');
-  return result;
-}
-
-function resolveManagement(
-  value: SentinelManagementOptions | undefined,
-): ResolvedSentinelOptions['management'] {
-  if (value === undefined) return { dangerouslyAllowUnauthenticated: false };
-  if (typeof value !== 'object' || value === null) {
-    throw new SentinelConfigError('management', 'must be an object');
-  }
-  const username = optionalString('management.username', value.username);
-  const password = optionalString('management.password', value.password);
-  if ((username === undefined) !== (password === undefined)) {
-    throw new SentinelConfigError('management', 'set both username and password, or neither');
-  }
-  if (username?.includes(':')) {
-    throw new SentinelConfigError('management.username', 'must not contain ":" (RFC 7617)');
-  }
-  const open = value.dangerouslyAllowUnauthenticated;
-  if (open !== undefined && typeof open !== 'boolean') {
-    throw new SentinelConfigError(
-      'management.dangerouslyAllowUnauthenticated',
-      'must be a boolean',
-    );
-  }
-  return {
-    username,
-    password,
-    dangerouslyAllowUnauthenticated: open === true,
-    consoleFile: optionalString('management.consoleFile', value.consoleFile),
-  };
-}
-
-function resolveRedis(value: unknown): SentinelRedisConfig | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') {
-    if (!/^rediss?:\/\//.test(value)) {
-      throw new SentinelConfigError('redis', 'URL must start with redis:// or rediss://');
-    }
-    return value;
-  }
-  if (typeof value !== 'object' || value === null) {
-    throw new SentinelConfigError('redis', 'must be a URL, ioredis options or an ioredis client');
-  }
-  return value as SentinelRedisConfig;
-}
-
-function resolveMongo(value: unknown): SentinelMongoConfig | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null) {
-    throw new SentinelConfigError('mongo', 'must be { uri, dbName? } or { connectionName? }');
-  }
-  const config = value as Record<string, unknown>;
-  if ('uri' in config) {
-    if (typeof config.uri !== 'string' || !/^mongodb(\+srv)?:\/\//.test(config.uri)) {
-      throw new SentinelConfigError('mongo.uri', 'must be a mongodb:// or mongodb+srv:// URI');
-    }
-    if ('connectionName' in config) {
-      throw new SentinelConfigError('mongo', 'give either uri or connectionName, not both');
-    }
-    return { uri: config.uri, dbName: optionalString('mongo.dbName', config.dbName) };
-  }
-  return { connectionName: optionalString('mongo.connectionName', config.connectionName) };
-}
-
-/** Longest `localCache.ttlMs`: the cache must stay short-lived (see the option). */
-const MAX_LOCAL_CACHE_TTL_MS = 60_000;
-
-function resolveLocalCache(value: unknown): ResolvedSentinelOptions['localCache'] {
-  if (value === undefined || value === false) return false;
-  const defaults = SENTINEL_DEFAULTS.localCache;
-  if (value === true) return { ...defaults };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SentinelConfigError('localCache', 'must be a boolean or { maxEntries?, ttlMs? }');
-  }
-  const given = value as { maxEntries?: unknown; ttlMs?: unknown };
-  const ttlMs = positiveInteger('localCache.ttlMs', given.ttlMs, defaults.ttlMs);
-  if (ttlMs > MAX_LOCAL_CACHE_TTL_MS) {
-    throw new SentinelConfigError('localCache.ttlMs', `must be at most ${MAX_LOCAL_CACHE_TTL_MS}`);
-  }
-  return {
-    maxEntries: positiveInteger('localCache.maxEntries', given.maxEntries, defaults.maxEntries),
-    ttlMs,
-  };
-}
-
-function resolveUserStore(value: unknown): ResolvedSentinelOptions['userStore'] {
-  if (value === undefined) return undefined;
-  if (typeof value === 'function') return value as Type<UserStore>;
-  const store = value as Partial<UserStore> | null;
-  if (
-    typeof store !== 'object' ||
-    store === null ||
-    typeof store.verifyCredentials !== 'function' ||
-    typeof store.findById !== 'function'
-  ) {
-    throw new SentinelConfigError(
-      'userStore',
-      'must be a class or an object with verifyCredentials() and findById()',
-    );
-  }
-  return store as UserStore;
-}
-
-function resolveBruteForce(value: unknown): ResolvedSentinelOptions['bruteForce'] {
-  if (value === false) return { account: false, ip: false, client: false };
-  const given = value ?? {};
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw new SentinelConfigError('bruteForce', 'must be { account?, ip?, client? } or false');
-  }
-  const options = given as Record<string, unknown>;
-  for (const key of Object.keys(options)) {
-    if (!['account', 'ip', 'client'].includes(key)) {
-      throw new SentinelConfigError(`bruteForce.${key}`, 'is not an option');
-    }
-  }
-  const defaults = SENTINEL_DEFAULTS.bruteForce;
-  return {
-    account: resolveLockoutPolicy('bruteForce.account', options.account, defaults.account),
-    ip: resolveLockoutPolicy('bruteForce.ip', options.ip, defaults.ip),
-    client: resolveLockoutPolicy('bruteForce.client', options.client, defaults.client),
-  };
-}
-
-function resolveLockoutPolicy(
-  field: string,
-  value: unknown,
-  defaults: Readonly<Required<SentinelLockoutPolicy>>,
-): Readonly<Required<SentinelLockoutPolicy>> | false {
-  if (value === false) return false;
-  if (value === undefined) return defaults;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SentinelConfigError(
-      field,
-      'must be { freeAttempts?, lockSeconds?, maxLockSeconds?, resetAfterSeconds? } or false',
-    );
-  }
-  const given = value as SentinelLockoutPolicy;
-  const lockSeconds = positiveInteger(
-    `${field}.lockSeconds`,
-    given.lockSeconds,
-    defaults.lockSeconds,
-  );
-  const maxLockSeconds = positiveInteger(
-    `${field}.maxLockSeconds`,
-    given.maxLockSeconds,
-    Math.max(defaults.maxLockSeconds, lockSeconds),
-  );
-  if (maxLockSeconds < lockSeconds) {
-    throw new SentinelConfigError(`${field}.maxLockSeconds`, 'must be at least lockSeconds');
-  }
-  return Object.freeze({
-    freeAttempts: positiveInteger(
-      `${field}.freeAttempts`,
-      given.freeAttempts,
-      defaults.freeAttempts,
-    ),
-    lockSeconds,
-    maxLockSeconds,
-    resetAfterSeconds: positiveInteger(
-      `${field}.resetAfterSeconds`,
-      given.resetAfterSeconds,
-      defaults.resetAfterSeconds,
-    ),
-  });
 }

@@ -1,0 +1,80 @@
+import type { Type } from '@nestjs/common';
+import type { UserStore } from '../storage/user-store.js';
+import type {
+  ResolvedSentinelOptions,
+  SentinelMongoConfig,
+  SentinelRedisConfig,
+} from '../sentinel-options.js';
+import { SentinelConfigError, optionalString, positiveInteger } from './option-checks.js';
+import { SENTINEL_DEFAULTS } from './option-defaults.js';
+
+export function resolveRedis(value: unknown): SentinelRedisConfig | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') {
+    if (!/^rediss?:\/\//.test(value)) {
+      throw new SentinelConfigError('redis', 'URL must start with redis:// or rediss://');
+    }
+    return value;
+  }
+  if (typeof value !== 'object' || value === null) {
+    throw new SentinelConfigError('redis', 'must be a URL, ioredis options or an ioredis client');
+  }
+  return value as SentinelRedisConfig;
+}
+
+export function resolveMongo(value: unknown): SentinelMongoConfig | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    throw new SentinelConfigError('mongo', 'must be { uri, dbName? } or { connectionName? }');
+  }
+  const config = value as Record<string, unknown>;
+  if ('uri' in config) {
+    if (typeof config.uri !== 'string' || !/^mongodb(\+srv)?:\/\//.test(config.uri)) {
+      throw new SentinelConfigError('mongo.uri', 'must be a mongodb:// or mongodb+srv:// URI');
+    }
+    if ('connectionName' in config) {
+      throw new SentinelConfigError('mongo', 'give either uri or connectionName, not both');
+    }
+    return { uri: config.uri, dbName: optionalString('mongo.dbName', config.dbName) };
+  }
+  return { connectionName: optionalString('mongo.connectionName', config.connectionName) };
+}
+
+/** Longest `localCache.ttlMs`: the cache must stay short-lived (see the option). */
+export const MAX_LOCAL_CACHE_TTL_MS = 60_000;
+
+export function resolveLocalCache(value: unknown): ResolvedSentinelOptions['localCache'] {
+  if (value === undefined || value === false) return false;
+  const defaults = SENTINEL_DEFAULTS.localCache;
+  if (value === true) return { ...defaults };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SentinelConfigError('localCache', 'must be a boolean or { maxEntries?, ttlMs? }');
+  }
+  const given = value as { maxEntries?: unknown; ttlMs?: unknown };
+  const ttlMs = positiveInteger('localCache.ttlMs', given.ttlMs, defaults.ttlMs);
+  if (ttlMs > MAX_LOCAL_CACHE_TTL_MS) {
+    throw new SentinelConfigError('localCache.ttlMs', `must be at most ${MAX_LOCAL_CACHE_TTL_MS}`);
+  }
+  return {
+    maxEntries: positiveInteger('localCache.maxEntries', given.maxEntries, defaults.maxEntries),
+    ttlMs,
+  };
+}
+
+export function resolveUserStore(value: unknown): ResolvedSentinelOptions['userStore'] {
+  if (value === undefined) return undefined;
+  if (typeof value === 'function') return value as Type<UserStore>;
+  const store = value as Partial<UserStore> | null;
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    typeof store.verifyCredentials !== 'function' ||
+    typeof store.findById !== 'function'
+  ) {
+    throw new SentinelConfigError(
+      'userStore',
+      'must be a class or an object with verifyCredentials() and findById()',
+    );
+  }
+  return store as UserStore;
+}

@@ -14,8 +14,11 @@ export interface NestServerConfig {
   /** The module's `localCache` option (its defaults when `true`). */
   localCache: boolean;
   bcryptCost: number;
-  /** A user and a public password-grant client to create at start-up (scenario 3). */
-  seedUser?: { username: string; password: string };
+  /**
+   * Users `${prefix}0` … `${prefix}${count - 1}` sharing one password, and a public
+   * password-grant client, to create at start-up (scenario 3).
+   */
+  seedUsers?: { prefix: string; count: number; password: string };
 }
 
 /** @node-oauth/oauth2-server on Express with a Redis-backed model: `GET /open`, `GET /protected`. */

@@ -30,6 +30,9 @@ export interface Settings {
   scaleLarge: number;
   scaleRate: number;
   scaleConnections: number;
+  /** Scale runs: shorter and more of them, as p99 is noisier than throughput. */
+  scaleRounds: number;
+  scaleDurationSec: number;
 }
 
 export const FULL: Settings = {
@@ -49,12 +52,14 @@ export const FULL: Settings = {
   scaleLarge: 1_000_000,
   scaleRate: 2000,
   scaleConnections: 16,
+  scaleRounds: 6,
+  scaleDurationSec: 5,
 };
 
 export const QUICK: Settings = {
   mode: 'quick',
   durationSec: 1,
-  warmupSec: 0.5,
+  warmupSec: 0.25,
   rounds: 1,
   connections: 8,
   tokenPool: 50,
@@ -68,6 +73,8 @@ export const QUICK: Settings = {
   scaleLarge: 1_000,
   scaleRate: 200,
   scaleConnections: 4,
+  scaleRounds: 1,
+  scaleDurationSec: 1,
 };
 
 /** What every scenario gets from the orchestrator. */
@@ -107,6 +114,13 @@ export async function measure(series: Series, server: BenchProcess, spec: LoadSp
   const cpuBefore = server.cpuSeconds();
   const result = await runLoad(spec);
   series.add(result, server.cpuSeconds() - cpuBefore, server.peakRssMb());
+}
+
+/** Free loopback ports, distinct from each other, for servers started together. */
+export async function freePorts(context: BenchContext, count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await context.services.freePort());
+  return [...ports];
 }
 
 export function url(port: number): string {

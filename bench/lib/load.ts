@@ -13,7 +13,13 @@ export interface LoadSpec {
   overallRate?: number;
   headers?: Record<string, string>;
   body?: string;
-  /** Bearer tokens each connection cycles through (the same bytes for every route measured). */
+  /** Request bodies, one drawn at random for each request. */
+  bodies?: readonly string[];
+  /**
+   * Bearer tokens, one drawn at random for each request (the same draw for every route
+   * measured). Random rather than round-robin: autocannon's connections would otherwise walk the
+   * list in lockstep, every one asking for the same token at the same moment.
+   */
   tokens?: readonly string[];
   /** Bearer tokens handed out once each, across all connections, in order. */
   uniqueTokens?: readonly string[];
@@ -33,6 +39,8 @@ export interface LoadResult {
   durationSec: number;
   /** CPU this process (the load generator) used, as a share of one core. */
   loadGeneratorCpu: number;
+  /** Responses by status code. */
+  statuses: Record<string, number>;
 }
 
 /**
@@ -56,18 +64,35 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       },
     });
   } else if (spec.tokens !== undefined) {
-    for (const token of spec.tokens) {
-      requests.push({
-        method: spec.method ?? 'GET',
-        path: spec.path,
-        headers: { ...headers, authorization: `Bearer ${token}` },
-      });
-    }
+    const withToken = spec.tokens.map((token) => ({
+      ...headers,
+      authorization: `Bearer ${token}`,
+    }));
+    requests.push({
+      method: spec.method ?? 'GET',
+      path: spec.path,
+      setupRequest: (request) => ({
+        ...request,
+        headers: withToken[Math.floor(Math.random() * withToken.length)],
+      }),
+    });
+  } else if (spec.bodies !== undefined) {
+    const bodies = spec.bodies;
+    requests.push({
+      method: spec.method ?? 'GET',
+      path: spec.path,
+      headers,
+      setupRequest: (request) => ({
+        ...request,
+        body: bodies[Math.floor(Math.random() * bodies.length)],
+      }),
+    });
   } else {
     requests.push({ method: spec.method ?? 'GET', path: spec.path, headers, body: spec.body });
   }
 
   const latencies = new LatencyRecorder();
+  const statuses: Record<string, number> = {};
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const options: autocannon.Options = {
@@ -82,6 +107,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
       if (statusCode >= 200 && statusCode < 300) latencies.add(responseTime);
     });
   });
@@ -98,6 +124,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     errors: result.errors + result.timeouts,
     durationSec: round(wallSec, 2),
     loadGeneratorCpu: round((cpu.user + cpu.system) / 1e6 / wallSec, 2),
+    statuses,
   };
 }
 

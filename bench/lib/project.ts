@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -57,6 +57,7 @@ function commandVersion(binary: string, args: string[], pattern: RegExp): string
 }
 
 export interface MachineInfo {
+  /** Cores of the machine (the bench itself may be pinned to fewer). */
   cores: number;
   cpuModel: string;
   memoryGiB: number;
@@ -65,7 +66,7 @@ export interface MachineInfo {
 
 export function machineInfo(): MachineInfo {
   return {
-    cores: availableParallelism(),
+    cores: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     platform: `${process.platform} ${process.arch}`,

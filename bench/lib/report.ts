@@ -30,6 +30,8 @@ export interface Measurement {
   /** Successful responses per second of each round, in order. */
   roundsRps: number[];
   roundsP99Ms: number[];
+  /** Responses by status code, all rounds together. */
+  statuses: Record<string, number>;
 }
 
 export interface Target {
@@ -96,6 +98,10 @@ export class Series {
       loadGeneratorCpu: round(mean(r.map((x) => x.loadGeneratorCpu)), 2),
       roundsRps: r.map((x) => x.rps),
       roundsP99Ms: r.map((x) => x.p99Ms),
+      statuses: r.reduce<Record<string, number>>((all, x) => {
+        for (const [code, n] of Object.entries(x.statuses)) all[code] = (all[code] ?? 0) + n;
+        return all;
+      }, {}),
     };
   }
 }
@@ -164,7 +170,11 @@ export function formatTable(rows: Row[]): string {
     Number.isFinite(value) ? value.toFixed(digits) : '';
   const lines = rows.map((row) => {
     const m = row.measured;
-    const flagged = m.non2xx + m.errors > 0 ? ` [${m.non2xx} non-2xx, ${m.errors} errors]` : '';
+    const failed = Object.entries(m.statuses)
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, n]) => `${n}× ${code}`);
+    if (m.errors > 0) failed.push(`${m.errors} errors`);
+    const flagged = failed.length > 0 ? ` [${failed.join(', ')}]` : '';
     return [
       String(row.scenario),
       `${row.title}${row.sameAs ? ` (= ${row.sameAs})` : ''}${flagged}`,

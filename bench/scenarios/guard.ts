@@ -1,5 +1,5 @@
 import type { Platform } from '../lib/config.js';
-import { measure, startServer, url, type BenchContext } from '../lib/context.js';
+import { freePorts, measure, startServer, url, type BenchContext } from '../lib/context.js';
 import type { BenchProcess } from '../lib/processes.js';
 import { compare, Series, type Row } from '../lib/report.js';
 import { seedTokens } from '../lib/seed.js';
@@ -27,28 +27,32 @@ interface PlatformServers {
  */
 export async function guardScenarios(context: BenchContext): Promise<Row[]> {
   const { settings, log } = context;
-  const servers = new Map<Platform, PlatformServers>();
-  for (const platform of PLATFORMS) {
-    const start = async (localCache: boolean) =>
-      startServer(context, `nest-${platform}${localCache ? '-local' : ''}`, 'nest-server', {
-        kind: 'nest',
-        platform,
-        port: await context.services.freePort(),
-        mongoUrl: context.mongoUrl,
-        dbName: DB_NAME,
-        redisUrl: context.redisUrl,
-        keyPrefix: KEY_PREFIX,
-        localCache,
-        bcryptCost: settings.bcryptCost,
-      });
-    servers.set(platform, { redis: await start(false), local: await start(true) });
-  }
-  const peer = await startServer(context, 'peer-express', 'peer-server', {
-    kind: 'peer',
-    port: await context.services.freePort(),
-    redisUrl: context.redisUrl,
-    keyPrefix: KEY_PREFIX,
-  });
+  const ports = await freePorts(context, 1 + 2 * PLATFORMS.length);
+  const start = (platform: Platform, localCache: boolean) =>
+    startServer(context, `nest-${platform}${localCache ? '-local' : ''}`, 'nest-server', {
+      kind: 'nest',
+      platform,
+      port: ports.pop()!,
+      mongoUrl: context.mongoUrl,
+      dbName: DB_NAME,
+      redisUrl: context.redisUrl,
+      keyPrefix: KEY_PREFIX,
+      localCache,
+      bcryptCost: settings.bcryptCost,
+    });
+  // Started together: start-up is mostly waiting on connections and index builds.
+  const [peer, ...nest] = await Promise.all([
+    startServer(context, 'peer-express', 'peer-server', {
+      kind: 'peer',
+      port: ports.pop()!,
+      redisUrl: context.redisUrl,
+      keyPrefix: KEY_PREFIX,
+    }),
+    ...PLATFORMS.flatMap((platform) => [start(platform, false), start(platform, true)]),
+  ]);
+  const servers = new Map<Platform, PlatformServers>(
+    PLATFORMS.map((platform, i) => [platform, { redis: nest[2 * i], local: nest[2 * i + 1] }]),
+  );
   const portOf = (server: BenchProcess) => Number(server.details.port);
 
   log(`seeding ${settings.tokenPool} live tokens (MongoDB + Redis)`);

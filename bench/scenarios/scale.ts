@@ -90,10 +90,10 @@ export async function scaleScenario(
         `fastify: GET /protected at ${settings.scaleRate} req/s, ${stored} tokens stored (${name})`,
       ),
   );
-  for (let r = 1; r <= settings.rounds; r += 1) {
-    log(`scale round ${r}/${settings.rounds}`);
+  for (let r = 1; r <= settings.scaleRounds; r += 1) {
+    log(`scale round ${r}/${settings.scaleRounds}`);
     for (const [i, { server, tokens }] of prepared.entries()) {
-      await measure(series[i], server, load(server, tokens, settings.durationSec));
+      await measure(series[i], server, load(server, tokens, settings.scaleDurationSec));
     }
   }
   const [small, large] = series.map((s) => s.summary());

@@ -51,8 +51,10 @@ async function main(): Promise<void> {
   });
 
   let clientId: string | undefined;
-  if (config.seedUser) {
-    await app.get<UserRepository>(UserRepository).create(config.seedUser);
+  if (config.seedUsers) {
+    const { prefix, count, password } = config.seedUsers;
+    const users = app.get<UserRepository>(UserRepository);
+    for (let i = 0; i < count; i += 1) await users.create({ username: `${prefix}${i}`, password });
     const { client } = await app.get<ClientStore>(ClientStore).create({
       clientName: 'bench',
       clientType: 'public',

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { CacheUnavailableError } from './cache.errors.js';
+import { isCluster, ReadBatcher } from './read-batcher.js';
 import { encodeRevocation } from './revocation-broadcast.js';
 import type { CacheEntry, CachedToken, TokenCache } from './token-cache.js';
 
@@ -12,18 +13,24 @@ const TOMBSTONE_JSON = '{"revoked":true}';
  *
  * With a `revocationChannel`, every revocation also PUBLISHes the revoked digests there, in the
  * same transaction as the tombstones, so instances with an in-process cache evict them at once.
+ * Lookups made together are sent together ({@link ReadBatcher}), except on Redis Cluster.
  */
 export class RedisTokenCache implements TokenCache {
+  private readonly reads: ReadBatcher | null;
+
   constructor(
     private readonly client: Redis,
     private readonly keyPrefix: string,
     private readonly revocationChannel?: string,
-  ) {}
+  ) {
+    this.reads = isCluster(client) ? null : new ReadBatcher(client);
+  }
 
   async get(digest: string): Promise<CacheEntry | undefined> {
     let raw: string | null;
     try {
-      raw = await this.client.get(this.key(digest));
+      const key = this.key(digest);
+      raw = await (this.reads === null ? this.client.get(key) : this.reads.read(key));
     } catch (error) {
       // Someone else stored a non-string under our key: data we cannot read is a miss.
       if (isWrongType(error)) return undefined;

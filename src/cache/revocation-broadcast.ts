@@ -51,11 +51,7 @@ export class RevocationSubscriber {
     if (this.connection === undefined) {
       this.subscribed = new Promise((resolve) => (this.resolveSubscribed = resolve));
       // Subscribing again on each `ready` is explicit, so serving starts only once it is done.
-      const connection = this.source.duplicate({
-        autoResubscribe: false,
-        lazyConnect: false,
-        enableAutoPipelining: false,
-      });
+      const connection = this.source.duplicate({ autoResubscribe: false, lazyConnect: false });
       this.connection = connection;
       connection.on('ready', () => this.subscribe(connection));
       connection.on('close', () => this.lost());

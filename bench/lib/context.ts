@@ -37,12 +37,12 @@ export interface Settings {
 
 export const FULL: Settings = {
   mode: 'full',
-  durationSec: 10,
+  durationSec: 3,
   warmupSec: 3,
-  rounds: 3,
+  rounds: 9,
   connections: 32,
   tokenPool: 1000,
-  fallbackRequests: 100,
+  fallbackRequests: 30,
   fallbackConnections: 8,
   passwordConnections: 8,
   passwordDurationSec: 10,

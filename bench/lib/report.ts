@@ -30,6 +30,8 @@ export interface Measurement {
   /** Successful responses per second of each round, in order. */
   roundsRps: number[];
   roundsP99Ms: number[];
+  /** Server CPU time per successful response of each round, in order (µs). */
+  roundsCpuUsPerRequest: number[];
   /** Responses by status code, all rounds together. */
   statuses: Record<string, number>;
 }
@@ -49,8 +51,14 @@ export interface Row {
   platform?: Platform;
   measured: Measurement;
   baseline?: Measurement;
-  /** measured / baseline, of `ratioOf`. */
+  /**
+   * measured / baseline, of `ratioOf`: the median of the per-round ratios when both were
+   * measured in the same rounds (each round's pair ran back to back, so drift on the machine
+   * cancels out), otherwise the ratio of the medians.
+   */
   ratio?: number;
+  /** The per-round ratios the median was taken of, in round order (paired rows only). */
+  roundRatios?: number[];
   /** For throughput rows: measured / baseline of responses per server CPU-second. */
   cpuRatio?: number;
   ratioOf?: 'rps' | 'p99';
@@ -98,6 +106,7 @@ export class Series {
       loadGeneratorCpu: round(mean(r.map((x) => x.loadGeneratorCpu)), 2),
       roundsRps: r.map((x) => x.rps),
       roundsP99Ms: r.map((x) => x.p99Ms),
+      roundsCpuUsPerRequest: this.cpuPerRequest.map((x) => round(x, 1)),
       statuses: r.reduce<Record<string, number>>((all, x) => {
         for (const [code, n] of Object.entries(x.statuses)) all[code] = (all[code] ?? 0) + n;
         return all;
@@ -112,13 +121,26 @@ export function compare(
 ): Row {
   const { measured, baseline, ratioOf = 'rps' } = row;
   if (baseline === undefined) return row;
-  const ratio =
+  const [mine, theirs] =
     ratioOf === 'rps'
-      ? round(measured.rps / baseline.rps, 3)
-      : round(measured.p99Ms / baseline.p99Ms, 3);
+      ? [measured.roundsRps, baseline.roundsRps]
+      : [measured.roundsP99Ms, baseline.roundsP99Ms];
+  const paired = pairedRatios(mine, theirs);
+  const ratio =
+    paired !== undefined
+      ? round(median(paired), 3)
+      : ratioOf === 'rps'
+        ? round(measured.rps / baseline.rps, 3)
+        : round(measured.p99Ms / baseline.p99Ms, 3);
   const full: Row = { ...row, ratioOf, ratio };
+  if (paired !== undefined) full.roundRatios = paired.map((x) => round(x, 3));
   if (ratioOf === 'rps' && Number.isFinite(baseline.perCpuSecond)) {
-    full.cpuRatio = round(measured.perCpuSecond / baseline.perCpuSecond, 3);
+    // Responses per CPU-second is the inverse of CPU time per response.
+    const cpuPaired = pairedRatios(baseline.roundsCpuUsPerRequest, measured.roundsCpuUsPerRequest);
+    full.cpuRatio = round(
+      cpuPaired !== undefined ? median(cpuPaired) : measured.perCpuSecond / baseline.perCpuSecond,
+      3,
+    );
   }
   if (target !== undefined) {
     const met =
@@ -133,6 +155,12 @@ export function compare(
     full.target = { text: target.text, met, metPerCpuSecond: cpuMet };
   }
   return full;
+}
+
+/** `a[i] / b[i]` for every round, when both series have the same rounds (more than one). */
+function pairedRatios(a: number[], b: number[]): number[] | undefined {
+  if (a.length < 2 || a.length !== b.length) return undefined;
+  return a.map((x, i) => x / b[i]);
 }
 
 export function median(values: number[]): number {
@@ -162,6 +190,7 @@ export function formatTable(rows: Row[]): string {
     'srv CPU',
     'req/CPU-s',
     'ratio',
+    'rounds IQR',
     'CPU ratio',
     'target: req/s; per CPU-s',
   ];
@@ -187,6 +216,7 @@ export function formatTable(rows: Row[]): string {
       row.ratio === undefined
         ? ''
         : `${row.ratio.toFixed(2)}×${row.ratioOf === 'p99' ? ' p99' : ''}`,
+      row.roundRatios === undefined ? '' : interquartile(row.roundRatios),
       row.cpuRatio === undefined ? '' : `${row.cpuRatio.toFixed(2)}×`,
       row.target
         ? `${row.target.text}: ${verdict(row.target.met)}; ${verdict(row.target.metPerCpuSecond)}`
@@ -196,11 +226,18 @@ export function formatTable(rows: Row[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells: string[]) =>
     cells
-      .map((cell, i) => (i >= 2 && i <= 9 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .map((cell, i) => (i >= 2 && i <= 10 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [format(header), rule, ...lines.map(format)].join('\n');
+}
+
+/** The middle half of the per-round ratios: how much the rounds agreed. */
+function interquartile(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.round(q * (sorted.length - 1))];
+  return `${at(0.25).toFixed(2)}–${at(0.75).toFixed(2)}`;
 }
 
 export function writeReport(path: string, report: unknown): void {

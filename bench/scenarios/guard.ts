@@ -84,7 +84,7 @@ export async function guardScenarios(context: BenchContext): Promise<Row[]> {
   const warm = new Series('warm-up');
   for (const { redis, local } of servers.values()) {
     for (const server of [redis, local]) {
-      for (const path of ['/open', '/protected']) {
+      for (const path of ['/open', '/allowed', '/protected']) {
         await measure(warm, server, throughput(server, path, settings.warmupSec));
       }
     }
@@ -98,6 +98,12 @@ export async function guardScenarios(context: BenchContext): Promise<Row[]> {
     for (const [platform, { redis, local }] of servers) {
       const runs: Array<[string, string, BenchProcess, string]> = [
         [`${platform}/open`, `${platform}: GET /open (no guard)`, redis, '/open'],
+        [
+          `${platform}/allowed`,
+          `${platform}: GET /allowed (a guard that allows all)`,
+          redis,
+          '/allowed',
+        ],
         [`${platform}/redis`, `${platform}: GET /protected, Redis cache`, redis, '/protected'],
         [
           `${platform}/local-open`,
@@ -107,6 +113,8 @@ export async function guardScenarios(context: BenchContext): Promise<Row[]> {
         ],
         [`${platform}/local`, `${platform}: GET /protected, in-process cache`, local, '/protected'],
       ];
+      // Every other round in reverse order, so no route always runs first or last.
+      if (round % 2 === 0) runs.reverse();
       for (const [key, label, server, path] of runs) {
         await measure(seriesOf(key, label), server, throughput(server, path));
       }
@@ -125,22 +133,32 @@ export async function guardScenarios(context: BenchContext): Promise<Row[]> {
         },
       );
     }
-    await measure(
-      seriesOf('peer/open', 'peer: GET /open (no authenticate)'),
-      peer,
-      throughput(peer, '/open'),
-    );
-    await measure(
-      seriesOf('peer/protected', 'peer: GET /protected, oauth2-server authenticate (Redis model)'),
-      peer,
-      throughput(peer, '/protected'),
-    );
+    const peerRuns: Array<[string, string, string]> = [
+      ['peer/open', 'peer: GET /open (no authenticate)', '/open'],
+      [
+        'peer/protected',
+        'peer: GET /protected, oauth2-server authenticate (Redis model)',
+        '/protected',
+      ],
+    ];
+    if (round % 2 === 0) peerRuns.reverse();
+    for (const [key, label, path] of peerRuns) {
+      await measure(seriesOf(key, label), peer, throughput(peer, path));
+    }
   }
 
   const m = (key: string) => series.get(key)!.summary();
   const rows: Row[] = [];
   for (const platform of PLATFORMS) {
     rows.push(
+      compare({
+        id: `nest-guard-${platform}`,
+        scenario: 1,
+        title: `${platform}: a Nest guard that allows every request (what any guard costs)`,
+        platform,
+        measured: m(`${platform}/allowed`),
+        baseline: m(`${platform}/open`),
+      }),
       compare(
         {
           id: `overhead-${platform}`,

@@ -126,6 +126,7 @@ function bcryptMeasurement(
     loadGeneratorCpu: NaN,
     roundsRps: rounds.map((r) => round(r.rps, 2)),
     roundsP99Ms: [],
+    roundsCpuUsPerRequest: [],
     statuses: {},
   };
 }

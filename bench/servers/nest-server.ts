@@ -1,18 +1,41 @@
 import 'reflect-metadata';
-import { Controller, Get, Module, UseGuards, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  UseGuards,
+  type CanActivate,
+  type INestApplication,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ClientStore, OAuthGuard, SentinelModule, UserRepository } from '../../src/index.js';
 import { PAYLOAD, READY, readConfig, type NestServerConfig } from '../lib/config.js';
 
+/** A guard that lets every request through: what any guard costs in Nest, whatever it checks. */
+@Injectable()
+class AllowGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
 /**
- * The app under test: a host controller with the same handler twice, once unguarded and once
- * behind OAuthGuard, plus the module's own token endpoint. One process per configuration.
+ * The app under test: a host controller with the same handler three times — unguarded, behind a
+ * guard that allows everything, and behind OAuthGuard — plus the module's own token endpoint.
+ * One process per configuration.
  */
 @Controller()
 class BenchController {
   @Get('open')
   open(): typeof PAYLOAD {
+    return PAYLOAD;
+  }
+
+  @Get('allowed')
+  @UseGuards(AllowGuard)
+  allowed(): typeof PAYLOAD {
     return PAYLOAD;
   }
 

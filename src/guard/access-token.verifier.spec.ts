@@ -408,6 +408,18 @@ describe('AccessTokenVerifier with the in-process cache (option localCache)', ()
     expect(gets()).toBe(2);
   });
 
+  it('answers a token held in memory synchronously, anything else with a promise', async () => {
+    const raw = await issueCached();
+    const first = verifier.check(raw);
+    expect(first).toBeInstanceOf(Promise);
+    await expect(first).resolves.toMatchObject({ userId: 'user-1' });
+    expect(verifier.check(raw)).toMatchObject({ userId: 'user-1', scope: ['read', 'write'] });
+    await revoking.revoke([{ digest: digest(raw), ttlSeconds: 60 }]);
+    const afterRevocation = verifier.check(raw);
+    expect(afterRevocation).toBeInstanceOf(Promise);
+    await expect(afterRevocation).resolves.toBeNull();
+  });
+
   it('hands every request its own identity, so a handler cannot change the cached one', async () => {
     const raw = await issueCached();
     const first = (await verifier.verify(raw))!;

@@ -72,25 +72,56 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     this.challenges = new BearerChallenges(options.realm, options.errorUri);
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when the answer is in memory (a token held by the in-process cache, or a request
+   * refused before any lookup), so such a request costs no promise; otherwise a promise.
+   */
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     try {
       const request = this.getRequest(context);
       const token = this.extractToken(request);
       if (token === undefined) throw this.challenges.authenticationRequired();
-      const user = await this.authenticate(token, context);
-      request.user = user;
-      const required = this.requiredScopes(context);
-      if (required.length > 0) {
-        const granted = user?.scope ?? [];
-        if (!required.every((scope) => granted.includes(scope))) {
-          throw this.challenges.insufficientScope(required);
-        }
-      }
-      return true;
+      const answer = this.verifier.check(token);
+      if (answer instanceof Promise) return this.admitLater(request, answer, context);
+      return this.admit(request, this.accepted(answer, context), context);
     } catch (error) {
       this.writeHeaders(context, error);
       throw error;
     }
+  }
+
+  private async admitLater(
+    request: BearerRequest,
+    answer: Promise<OAuthIdentity | null>,
+    context: ExecutionContext,
+  ): Promise<boolean> {
+    try {
+      let identity: OAuthIdentity | null;
+      try {
+        identity = await answer;
+      } catch (error) {
+        // A storage fault (503) or a bug (500): handleRequest passes it through.
+        const user = this.handleRequest<OAuthIdentity>(error, false, undefined, context);
+        return this.admit(request, user, context);
+      }
+      return this.admit(request, this.accepted(identity, context), context);
+    } catch (error) {
+      this.writeHeaders(context, error);
+      throw error;
+    }
+  }
+
+  /** Puts the identity on the request and enforces `@Scopes`. */
+  private admit(request: BearerRequest, user: OAuthIdentity, context: ExecutionContext): boolean {
+    request.user = user;
+    const required = this.requiredScopes(context);
+    if (required.length > 0) {
+      const granted = user?.scope ?? [];
+      if (!required.every((scope) => granted.includes(scope))) {
+        throw this.challenges.insufficientScope(required);
+      }
+    }
+    return true;
   }
 
   override getRequest(context: ExecutionContext): BearerRequest {
@@ -165,14 +196,7 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   }
 
   /** The verifier's answer, through {@link handleRequest} as passport would hand it over. */
-  private async authenticate(token: string, context: ExecutionContext): Promise<OAuthIdentity> {
-    let identity: OAuthIdentity | null;
-    try {
-      identity = await this.verifier.verify(token);
-    } catch (error) {
-      // A storage fault (503) or a bug (500): handleRequest passes it through.
-      return this.handleRequest<OAuthIdentity>(error, false, undefined, context);
-    }
+  private accepted(identity: OAuthIdentity | null, context: ExecutionContext): OAuthIdentity {
     if (identity !== null)
       return this.handleRequest<OAuthIdentity>(null, identity, undefined, context);
     return this.handleRequest<OAuthIdentity>(null, false, TOKEN_REJECTED, context);

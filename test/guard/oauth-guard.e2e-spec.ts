@@ -11,6 +11,7 @@ import {
 import { Test } from '@nestjs/testing';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
+import { LocallyEvictingTokenCache, LocalTokenCache } from '../../src/cache/local-token-cache.js';
 import { MemoryTokenCache } from '../../src/cache/memory-token-cache.js';
 import { closeRedis, openRedis, waitForRedis } from '../../src/cache/redis-connection.js';
 import { RedisTokenCache, serializeToken } from '../../src/cache/redis-token-cache.js';
@@ -102,6 +103,8 @@ class UnguardedController {
 interface Backends {
   cache: TokenCache;
   store?: TokenStore;
+  /** The in-process cache (option `localCache`); `cache` then evicts from it on revocation. */
+  local?: LocalTokenCache;
   redis?: { client: Redis; keyPrefix: string };
   close(): Promise<void>;
 }
@@ -149,6 +152,21 @@ const WIRINGS: Wiring[] = [
     },
   },
   {
+    name: 'in-process cache + memory cache + memory store',
+    hasStore: true,
+    async open(now) {
+      const local = new LocalTokenCache(100, 60_000);
+      local.setServing(true);
+      return {
+        // Wired as the module wires `localCache`: revocations evict this instance's entries.
+        cache: new LocallyEvictingTokenCache(new MemoryTokenCache({ now }), local),
+        store: new MemoryTokenStore(),
+        local,
+        close: async () => undefined,
+      };
+    },
+  },
+  {
     name: 'Redis cache (redis-server) + Mongo token store (FerretDB)',
     hasStore: true,
     async open() {
@@ -181,7 +199,7 @@ const WIRINGS: Wiring[] = [
 
 async function createApp(
   platform: Platform,
-  providers: { cache: TokenCache; store?: TokenStore; now: () => number },
+  providers: { cache: TokenCache; store?: TokenStore; local?: LocalTokenCache; now: () => number },
   options: { errorUri?: string } = {},
 ): Promise<INestApplication> {
   const wiring: Provider[] = [
@@ -189,6 +207,7 @@ async function createApp(
     { provide: Clock, useValue: { now: providers.now } satisfies Clock },
     { provide: TokenCache, useValue: providers.cache },
     ...(providers.store ? [{ provide: TokenStore, useValue: providers.store }] : []),
+    ...(providers.local ? [{ provide: LocalTokenCache, useValue: providers.local }] : []),
     ...GUARD_PROVIDERS,
   ];
   const moduleRef = await Test.createTestingModule({
@@ -214,6 +233,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
       app = await createApp(platform, {
         cache: backends.cache,
         store: backends.store,
+        local: backends.local,
         now: () => now,
       });
     });

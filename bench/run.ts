@@ -14,6 +14,16 @@ const USAGE = `npm run bench -- [--quick] [--out FILE] [--only guard,password,sc
                     [--rounds N] [--duration SECONDS] [--scale-large N] [--profile DIR]`;
 
 const SCENARIOS = ['guard', 'password', 'scale'] as const;
+
+/**
+ * Every server process (Sentinel on both platforms, the peer, the bcrypt limit) runs with the
+ * same V8 heap budget, as a deployment with 256 MB for the heap would (Node sizes the heap from
+ * a container's memory limit the same way). Without it, on a machine with plenty of memory, V8
+ * lets the old generation grow to several times the live heap (~33 MB here) before a full
+ * collection, and Express 5 promotes about a quarter of each request's allocations there: the
+ * Express server then peaks at ~245 MB of garbage, Fastify at ~145 MB (bench/README.md).
+ */
+const SERVER_NODE_FLAGS = ['--max-old-space-size=256'];
 type ScenarioName = (typeof SCENARIOS)[number];
 
 async function main(): Promise<void> {
@@ -72,8 +82,10 @@ async function main(): Promise<void> {
     redis: undefined as unknown as Redis,
     workDir: redisDir.path,
     log,
-    nodeArgs:
-      values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`],
+    nodeArgs: [
+      ...SERVER_NODE_FLAGS,
+      ...(values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`]),
+    ],
     cleanups: [],
   };
   const redis = await services.startRedis(redisDir.path);
@@ -137,7 +149,7 @@ async function main(): Promise<void> {
       loadAverage1m: { start: round2(loadBefore[0]), end: round2(loadavg()[0]) },
     },
     versions: versions(services),
-    settings,
+    settings: { ...settings, serverNodeFlags: SERVER_NODE_FLAGS },
     scenarios: rows,
     targets,
     observations: { ferretdbTokenLookup: observations },

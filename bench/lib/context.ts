@@ -24,7 +24,13 @@ export interface Settings {
   passwordConnections: number;
   passwordDurationSec: number;
   passwordRounds: number;
+  /** bcrypt cost of the guard and scale servers (the minimum: their users are never used). */
   bcryptCost: number;
+  /**
+   * Costs the password grant is measured at: the minimum the module accepts (10), where the
+   * grant's fixed work weighs most, and the module's default (12), what an app runs.
+   */
+  passwordCosts: number[];
   /** Scale: stored tokens of the small and the large data set; fixed request rate. */
   scaleSmall: number;
   scaleLarge: number;
@@ -48,6 +54,7 @@ export const FULL: Settings = {
   passwordDurationSec: 10,
   passwordRounds: 2,
   bcryptCost: 10,
+  passwordCosts: [10, 12],
   scaleSmall: 1_000,
   scaleLarge: 1_000_000,
   scaleRate: 2000,
@@ -69,6 +76,7 @@ export const QUICK: Settings = {
   passwordDurationSec: 1,
   passwordRounds: 1,
   bcryptCost: 10,
+  passwordCosts: [10],
   scaleSmall: 100,
   scaleLarge: 1_000,
   scaleRate: 200,

@@ -12,6 +12,13 @@ const PASSWORD = 'correct horse battery staple';
  * once would be refused with 429 by design, which is not the throughput being measured.
  */
 const USERS = 32;
+/**
+ * Warm-up of each password server in a full run. bcrypt holds the endpoint to ~12 grants/s, so
+ * the common warm-up (3 s ≈ 40 grants) leaves V8 still compiling the request path: measured on
+ * the server's core, its compiler threads spend ~2.7 ms per grant in the first 15 s of load and
+ * ~0.9 ms after 35 s, and the main thread ~1 ms more than when warm.
+ */
+const PASSWORD_WARMUP_SEC = 30;
 
 /**
  * Scenario 3: password-grant throughput (public client, so exactly one bcrypt comparison per
@@ -20,20 +27,26 @@ const USERS = 32;
  * a process that does nothing else. Rounds alternate limit and grants.
  */
 export async function passwordScenario(context: BenchContext): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const cost of context.settings.passwordCosts) rows.push(...(await atCost(context, cost)));
+  return rows;
+}
+
+async function atCost(context: BenchContext, cost: number): Promise<Row[]> {
   const { settings, log } = context;
   const ports = await freePorts(context, PLATFORMS.length);
   const started = await Promise.all(
     PLATFORMS.map((platform, i) =>
-      startServer(context, `nest-${platform}-password`, 'nest-server', {
+      startServer(context, `nest-${platform}-password-cost${cost}`, 'nest-server', {
         kind: 'nest',
         platform,
         port: ports[i],
         mongoUrl: context.mongoUrl,
-        dbName: `bench_password_${platform}`,
+        dbName: `bench_password_${platform}_${cost}`,
         redisUrl: context.redisUrl,
-        keyPrefix: `bench:password:${platform}:`,
+        keyPrefix: `bench:password:${platform}:${cost}:`,
         localCache: false,
-        bcryptCost: settings.bcryptCost,
+        bcryptCost: cost,
         seedUsers: { prefix: 'bench-user-', count: USERS, password: PASSWORD },
       }),
     ),
@@ -56,29 +69,33 @@ export async function passwordScenario(context: BenchContext): Promise<Row[]> {
     ),
   });
 
-  log('warming up the token endpoint');
+  const warmupSec =
+    settings.mode === 'quick'
+      ? settings.warmupSec
+      : Math.max(settings.warmupSec, PASSWORD_WARMUP_SEC);
+  log(`bcrypt cost ${cost}: warming up the token endpoint (${warmupSec} s per server)`);
   const warm = new Series('warm-up');
-  for (const server of servers.values())
-    await measure(warm, server, grant(server, settings.warmupSec));
+  for (const server of servers.values()) await measure(warm, server, grant(server, warmupSec));
 
   const limits: Array<{ rps: number; cpu: number; rss: number }> = [];
   const grants = new Map<Platform, Series>(
     PLATFORMS.map((p) => [p, new Series(`${p}: POST /oauth/token, password grant`)]),
   );
   for (let r = 1; r <= settings.passwordRounds; r += 1) {
-    log(`password round ${r}/${settings.passwordRounds}`);
-    limits.push(await bcryptLimit(context));
+    log(`password round ${r}/${settings.passwordRounds} (cost ${cost})`);
+    limits.push(await bcryptLimit(context, cost));
     for (const [platform, server] of servers) {
       await measure(grants.get(platform)!, server, grant(server, settings.passwordDurationSec));
     }
   }
-  const limit = bcryptMeasurement(settings.bcryptCost, settings.passwordConnections, limits);
+  for (const server of servers.values()) await server.stop();
+  const limit = bcryptMeasurement(cost, settings.passwordConnections, limits);
   return PLATFORMS.map((platform) =>
     compare(
       {
-        id: `password-${platform}`,
+        id: `password-${platform}-cost${cost}`,
         scenario: 3,
-        title: `${platform}: password grant vs bcrypt-bound limit (cost ${settings.bcryptCost})`,
+        title: `${platform}: password grant vs bcrypt-bound limit (cost ${cost})`,
         platform,
         measured: grants.get(platform)!.summary(),
         baseline: limit,
@@ -90,11 +107,12 @@ export async function passwordScenario(context: BenchContext): Promise<Row[]> {
 
 async function bcryptLimit(
   context: BenchContext,
+  cost: number,
 ): Promise<{ rps: number; cpu: number; rss: number }> {
   const { settings } = context;
   const helper = await startServer(context, 'bcrypt-rate', 'bcrypt-rate', {
     kind: 'bcrypt',
-    cost: settings.bcryptCost,
+    cost,
     concurrency: settings.passwordConnections,
     durationMs: settings.passwordDurationSec * 1000,
   });

@@ -82,7 +82,7 @@ describe('npm run bench -- --quick', () => {
         for (const prefix of ['overhead', 'local-cache', 'redis-only', 'mongo-fallback']) {
           expect(ids).toContain(`${prefix}-${platform}`);
         }
-        expect(ids).toContain(`password-${platform}`);
+        expect(ids).toContain(`password-${platform}-cost10`);
         expect(ids).toContain(`vs-peer-${platform}-redis`);
       }
       expect(ids).toContain('scale-p99');

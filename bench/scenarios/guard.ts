@@ -113,9 +113,7 @@ export async function guardScenarios(context: BenchContext): Promise<Row[]> {
         ],
         [`${platform}/local`, `${platform}: GET /protected, in-process cache`, local, '/protected'],
       ];
-      // Every other round in reverse order, so no route always runs first or last.
-      if (round % 2 === 0) runs.reverse();
-      for (const [key, label, server, path] of runs) {
+      for (const [key, label, server, path] of alternating(runs, round)) {
         await measure(seriesOf(key, label), server, throughput(server, path));
       }
       const unique = fallback.slice(fallbackNext, fallbackNext + settings.fallbackRequests);
@@ -141,8 +139,7 @@ export async function guardScenarios(context: BenchContext): Promise<Row[]> {
         '/protected',
       ],
     ];
-    if (round % 2 === 0) peerRuns.reverse();
-    for (const [key, label, path] of peerRuns) {
+    for (const [key, label, path] of alternating(peerRuns, round)) {
       await measure(seriesOf(key, label), peer, throughput(peer, path));
     }
   }
@@ -244,4 +241,9 @@ export async function guardScenarios(context: BenchContext): Promise<Row[]> {
     }
   }
   return rows;
+}
+
+/** Every other round in reverse order, so no run always comes first or last. */
+function alternating<T>(runs: T[], round: number): T[] {
+  return round % 2 === 0 ? [...runs].reverse() : runs;
 }

@@ -2,7 +2,7 @@ import type { Platform } from '../lib/config.js';
 import { freePorts, measure, startServer, url, type BenchContext } from '../lib/context.js';
 import { round } from '../lib/load.js';
 import type { BenchProcess } from '../lib/processes.js';
-import { compare, Series, type Measurement, type Row } from '../lib/report.js';
+import { compare, median, Series, type Measurement, type Row } from '../lib/report.js';
 
 const PLATFORMS: Platform[] = ['express', 'fastify'];
 const PASSWORD = 'correct horse battery staple';
@@ -78,7 +78,7 @@ async function atCost(context: BenchContext, cost: number): Promise<Row[]> {
   const warm = new Series('warm-up');
   for (const server of servers.values()) await measure(warm, server, grant(server, warmupSec));
 
-  const limits: Array<{ rps: number; cpu: number; rss: number }> = [];
+  const limits: Array<{ rps: number }> = [];
   const grants = new Map<Platform, Series>(
     PLATFORMS.map((p) => [p, new Series(`${p}: POST /oauth/token, password grant`)]),
   );
@@ -118,10 +118,7 @@ async function atCost(context: BenchContext, cost: number): Promise<Row[]> {
   );
 }
 
-async function bcryptLimit(
-  context: BenchContext,
-  cost: number,
-): Promise<{ rps: number; cpu: number; rss: number }> {
+async function bcryptLimit(context: BenchContext, cost: number): Promise<{ rps: number }> {
   const { settings } = context;
   const helper = await startServer(context, 'bcrypt-rate', 'bcrypt-rate', {
     kind: 'bcrypt',
@@ -131,7 +128,7 @@ async function bcryptLimit(
   });
   await helper.exited();
   const { compares, seconds } = helper.details as { compares: number; seconds: number };
-  return { rps: compares / seconds, cpu: NaN, rss: NaN };
+  return { rps: compares / seconds };
 }
 
 function bcryptMeasurement(
@@ -139,12 +136,9 @@ function bcryptMeasurement(
   concurrency: number,
   rounds: Array<{ rps: number }>,
 ): Measurement {
-  const sorted = rounds.map((r) => r.rps).sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return {
     label: `bcrypt.compare, cost ${cost}, ${concurrency} concurrent, same core`,
-    rps: round(median, 2),
+    rps: round(median(rounds.map((r) => r.rps)), 2),
     p50Ms: NaN,
     p99Ms: NaN,
     requests: 0,

@@ -85,8 +85,7 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
       if (answer instanceof Promise) return this.admitLater(request, answer, context);
       return this.admit(request, this.accepted(answer, context), context);
     } catch (error) {
-      this.writeHeaders(context, error);
-      throw error;
+      return this.refuse(context, error);
     }
   }
 
@@ -96,19 +95,21 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     context: ExecutionContext,
   ): Promise<boolean> {
     try {
-      let identity: OAuthIdentity | null;
-      try {
-        identity = await answer;
-      } catch (error) {
+      const user = await answer.then(
+        (identity) => this.accepted(identity, context),
         // A storage fault (503) or a bug (500): handleRequest passes it through.
-        const user = this.handleRequest<OAuthIdentity>(error, false, undefined, context);
-        return this.admit(request, user, context);
-      }
-      return this.admit(request, this.accepted(identity, context), context);
+        (error: unknown) => this.handleRequest<OAuthIdentity>(error, false, undefined, context),
+      );
+      return this.admit(request, user, context);
     } catch (error) {
-      this.writeHeaders(context, error);
-      throw error;
+      return this.refuse(context, error);
     }
+  }
+
+  /** Answers with the error's headers (the body is the exception filter's), then throws it. */
+  private refuse(context: ExecutionContext, error: unknown): never {
+    this.writeHeaders(context, error);
+    throw error;
   }
 
   /** Puts the identity on the request and enforces `@Scopes`. */

@@ -158,6 +158,13 @@ describe('log canary (SECURITY.md 22)', () => {
       if (authorization) req.set('Authorization', authorization);
       return req.send(new URLSearchParams(form).toString());
     };
+    const logIn = (password: string) =>
+      token({
+        grant_type: 'password',
+        client_id: publicClient.client_id,
+        username: 'canary-user',
+        password,
+      });
     const remember = (body: { access_token?: string; refresh_token?: string }) => {
       if (body.access_token) secrets.add(body.access_token).add(`Bearer ${body.access_token}`);
       if (body.refresh_token) secrets.add(body.refresh_token);
@@ -165,24 +172,10 @@ describe('log canary (SECURITY.md 22)', () => {
     };
 
     // Token endpoint: success, failures, a lockout, refresh, client credentials.
-    const login = remember(
-      (
-        await token({
-          grant_type: 'password',
-          client_id: publicClient.client_id,
-          username: 'canary-user',
-          password: PASSWORD,
-        })
-      ).body,
-    );
+    const login = remember((await logIn(PASSWORD)).body);
     expect(login.access_token).toBeDefined();
     for (let i = 0; i < 7; i++) {
-      await token({
-        grant_type: 'password',
-        client_id: publicClient.client_id,
-        username: 'canary-user',
-        password: WRONG_PASSWORD,
-      });
+      await logIn(WRONG_PASSWORD);
     }
     for (let i = 0; i < 12; i++) await token({ grant_type: 'client_credentials' }, wrongClientAuth);
     const refreshed = remember(
@@ -211,32 +204,14 @@ describe('log canary (SECURITY.md 22)', () => {
     await request(server).get('/api/me').set('Authorization', `Bearer ${WRONG_SECRET}`);
 
     // Faults: Redis, then MongoDB, go away and come back.
-    const second = remember(
-      (
-        await token({
-          grant_type: 'password',
-          client_id: publicClient.client_id,
-          username: 'canary-user',
-          password: PASSWORD,
-        })
-      ).body,
-    );
+    const second = remember((await logIn(PASSWORD)).body);
     await redis.handle.stop();
     await request(server).get('/api/me').set('Authorization', `Bearer ${second.access_token}`);
     await request(server)
       .post('/oauth/revoke')
       .type('form')
       .send(`client_id=${publicClient.client_id}&token=${second.refresh_token}`);
-    remember(
-      (
-        await token({
-          grant_type: 'password',
-          client_id: publicClient.client_id,
-          username: 'canary-user',
-          password: PASSWORD,
-        })
-      ).body,
-    );
+    remember((await logIn(PASSWORD)).body);
     await redis.handle.start();
     await ferret.handle.stop();
     await token({ grant_type: 'client_credentials' }, serviceAuth);

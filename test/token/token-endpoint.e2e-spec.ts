@@ -80,14 +80,12 @@ describe.each(PLATFORMS)('on %s', (platform) => {
 
       const post = () => request(app.getHttpServer()).post(PATH);
       const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+      /** Alice's password-grant form, plus `extra` (client credentials, scope…). */
+      const aliceForm = (extra: Record<string, string> = {}) =>
+        form({ grant_type: 'password', username: 'alice', password: 'wonderland', ...extra });
       const asConfidential = () => basic(confidential.clientId, confidential.clientSecret);
       const passwordLogin = (extra: Record<string, string> = {}) =>
-        post()
-          .set('Authorization', asConfidential())
-          .type('form')
-          .send(
-            form({ grant_type: 'password', username: 'alice', password: 'wonderland', ...extra }),
-          );
+        post().set('Authorization', asConfidential()).type('form').send(aliceForm(extra));
       const refreshWith = (token: string, extra: Record<string, string> = {}) =>
         post()
           .set('Authorization', asConfidential())
@@ -115,10 +113,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
           const res = await post()
             .set('Content-Type', 'application/x-www-form-urlencoded; charset=UTF-8')
             .send(
-              form({
-                grant_type: 'password',
-                username: 'alice',
-                password: 'wonderland',
+              aliceForm({
                 client_id: confidential.clientId,
                 client_secret: confidential.clientSecret!,
               }),
@@ -130,10 +125,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
           const res = await post()
             .type('form')
             .send(
-              form({
-                grant_type: 'password',
-                username: 'alice',
-                password: 'wonderland',
+              aliceForm({
                 client_id: publicClient.clientId,
               }),
             );
@@ -144,7 +136,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
           const res = await post()
             .set('Authorization', basic(passwordOnly.clientId, passwordOnly.clientSecret))
             .type('form')
-            .send(form({ grant_type: 'password', username: 'alice', password: 'wonderland' }));
+            .send(aliceForm());
           expect(res.status).toBe(200);
           expect(res.body.refresh_token).toBeUndefined();
         });
@@ -196,7 +188,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
             .query({ [name]: 'x' })
             .set('Authorization', asConfidential())
             .type('form')
-            .send(form({ grant_type: 'password', username: 'alice', password: 'wonderland' }));
+            .send(aliceForm());
           expectError(res, 400, 'invalid_request');
         });
 
@@ -250,7 +242,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
           const res = await post()
             .set('Authorization', basic(confidential.clientId, 'wrong'))
             .type('form')
-            .send(form({ grant_type: 'password', username: 'alice', password: 'wonderland' }));
+            .send(aliceForm());
           expectError(res, 401, 'invalid_client');
           expect(res.headers['www-authenticate']).toBe(CHALLENGE);
           expect(res.body.error_uri).toBe(ERROR_URI);
@@ -289,10 +281,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
             .set('Authorization', asConfidential())
             .type('form')
             .send(
-              form({
-                grant_type: 'password',
-                username: 'alice',
-                password: 'wonderland',
+              aliceForm({
                 client_id: confidential.clientId,
                 client_secret: confidential.clientSecret!,
               }),
@@ -301,9 +290,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
         });
 
         it('refuses a request without any client_id with 401 invalid_client', async () => {
-          const res = await post()
-            .type('form')
-            .send(form({ grant_type: 'password', username: 'alice', password: 'wonderland' }));
+          const res = await post().type('form').send(aliceForm());
           expectError(res, 401, 'invalid_client');
         });
 
@@ -311,10 +298,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
           const res = await post()
             .type('form')
             .send(
-              form({
-                grant_type: 'password',
-                username: 'alice',
-                password: 'wonderland',
+              aliceForm({
                 client_id: publicClient.clientId,
                 client_secret: 'made-up',
               }),
@@ -361,7 +345,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
           const res = await post()
             .set('Authorization', basic(refreshOnly.clientId, refreshOnly.clientSecret))
             .type('form')
-            .send(form({ grant_type: 'password', username: 'alice', password: 'wonderland' }));
+            .send(aliceForm());
           expectError(res, 400, 'unauthorized_client');
         });
 

@@ -36,7 +36,7 @@ export interface Settings {
   scaleLarge: number;
   scaleRate: number;
   scaleConnections: number;
-  /** Scale runs: shorter and more of them, as p99 is noisier than throughput. */
+  /** Scale runs: both data sets at once, and more rounds, as p99 is noisier than throughput. */
   scaleRounds: number;
   scaleDurationSec: number;
 }
@@ -59,7 +59,7 @@ export const FULL: Settings = {
   scaleLarge: 1_000_000,
   scaleRate: 2000,
   scaleConnections: 16,
-  scaleRounds: 6,
+  scaleRounds: 10,
   scaleDurationSec: 5,
 };
 

@@ -1,5 +1,5 @@
-import { setImmediate as afterIo } from 'node:timers';
 import type { Redis } from 'ioredis';
+import { TurnBatcher } from './turn-batcher.js';
 
 interface PendingRead {
   key: string;
@@ -12,30 +12,21 @@ interface PendingRead {
  * every request that arrived together leave as one `MGET` (one write, one reply) instead of a
  * `GET` and a system call each way per request. A lone read stays a plain `GET`.
  *
- * The batch is sent once the turn's I/O callbacks have run (`setImmediate`, taken from
- * `node:timers` so that a test's fake timers on the global do not hold it back), so it gathers
+ * The batch is sent once the turn's I/O callbacks have run ({@link TurnBatcher}), so it gathers
  * the requests of every connection that was readable, not just one. `MGET` answers `nil` for a
  * key holding another type, as a `GET` miss would be treated; a failed command fails every read
  * of its batch. Not for Redis Cluster, where the keys of one `MGET` must share a slot.
  */
 export class ReadBatcher {
-  private pending: PendingRead[] | null = null;
+  private readonly reads = new TurnBatcher<PendingRead>((batch) => this.send(batch));
 
   constructor(private readonly client: Redis) {}
 
   read(key: string): Promise<string | null> {
-    return new Promise((resolve, reject) => {
-      if (this.pending === null) {
-        this.pending = [];
-        afterIo(() => this.flush());
-      }
-      this.pending.push({ key, resolve, reject });
-    });
+    return new Promise((resolve, reject) => this.reads.add({ key, resolve, reject }));
   }
 
-  private flush(): void {
-    const batch = this.pending ?? [];
-    this.pending = null;
+  private send(batch: PendingRead[]): void {
     if (batch.length === 1) {
       const [only] = batch;
       this.client.get(only.key).then(only.resolve, only.reject);

@@ -408,16 +408,25 @@ describe('AccessTokenVerifier with the in-process cache (option localCache)', ()
     expect(gets()).toBe(2);
   });
 
-  it('answers a token held in memory synchronously, anything else with a promise', async () => {
+  it('sees a revocation made in the turn the token was presented (SECURITY.md 9)', async () => {
     const raw = await issueCached();
-    const first = verifier.check(raw);
-    expect(first).toBeInstanceOf(Promise);
-    await expect(first).resolves.toMatchObject({ userId: 'user-1' });
-    expect(verifier.check(raw)).toMatchObject({ userId: 'user-1', scope: ['read', 'write'] });
-    await revoking.revoke([{ digest: digest(raw), ttlSeconds: 60 }]);
-    const afterRevocation = verifier.check(raw);
-    expect(afterRevocation).toBeInstanceOf(Promise);
-    await expect(afterRevocation).resolves.toBeNull();
+    await verifier.verify(raw);
+    const answer = verifier.verify(raw);
+    const revocation = revoking.revoke([{ digest: digest(raw), ttlSeconds: 60 }]);
+    await expect(answer).resolves.toBeNull();
+    await revocation;
+  });
+
+  it("answers each of one turn's tokens on its own: held, unknown, or failing", async () => {
+    const held = await issueCached();
+    await verifier.verify(held);
+    const unknown = generateToken();
+    cache.failGet = true;
+    store.fail = true;
+    const answers = [held, unknown, held].map((raw) => verifier.verify(raw));
+    await expect(answers[0]).resolves.toMatchObject({ userId: 'user-1' });
+    await expect(answers[1]).rejects.toMatchObject({ status: 503 });
+    await expect(answers[2]).resolves.toMatchObject({ userId: 'user-1' });
   });
 
   it('hands every request its own identity, so a handler cannot change the cached one', async () => {

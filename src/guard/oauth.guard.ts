@@ -72,57 +72,26 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     this.challenges = new BearerChallenges(options.realm, options.errorUri);
   }
 
-  /**
-   * Synchronous when the answer is in memory (a token held by the in-process cache, or a request
-   * refused before any lookup), so such a request costs no promise; otherwise a promise.
-   */
-  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     try {
       const request = this.getRequest(context);
       const token = this.extractToken(request);
       if (token === undefined) throw this.challenges.authenticationRequired();
-      const answer = this.verifier.check(token);
-      if (answer instanceof Promise) return this.admitLater(request, answer, context);
-      return this.admit(request, this.accepted(answer, context), context);
-    } catch (error) {
-      return this.refuse(context, error);
-    }
-  }
-
-  private async admitLater(
-    request: BearerRequest,
-    answer: Promise<OAuthIdentity | null>,
-    context: ExecutionContext,
-  ): Promise<boolean> {
-    try {
-      const user = await answer.then(
-        (identity) => this.accepted(identity, context),
-        // A storage fault (503) or a bug (500): handleRequest passes it through.
-        (error: unknown) => this.handleRequest<OAuthIdentity>(error, false, undefined, context),
-      );
-      return this.admit(request, user, context);
-    } catch (error) {
-      return this.refuse(context, error);
-    }
-  }
-
-  /** Answers with the error's headers (the body is the exception filter's), then throws it. */
-  private refuse(context: ExecutionContext, error: unknown): never {
-    this.writeHeaders(context, error);
-    throw error;
-  }
-
-  /** Puts the identity on the request and enforces `@Scopes`. */
-  private admit(request: BearerRequest, user: OAuthIdentity, context: ExecutionContext): boolean {
-    request.user = user;
-    const required = this.requiredScopes(context);
-    if (required.length > 0) {
-      const granted = user?.scope ?? [];
-      if (!required.every((scope) => granted.includes(scope))) {
-        throw this.challenges.insufficientScope(required);
+      const user = await this.authenticate(token, context);
+      request.user = user;
+      const required = this.requiredScopes(context);
+      if (required.length > 0) {
+        const granted = user?.scope ?? [];
+        if (!required.every((scope) => granted.includes(scope))) {
+          throw this.challenges.insufficientScope(required);
+        }
       }
+      return true;
+    } catch (error) {
+      // Answers with the error's headers (the body is the exception filter's).
+      this.writeHeaders(context, error);
+      throw error;
     }
-    return true;
   }
 
   override getRequest(context: ExecutionContext): BearerRequest {
@@ -197,7 +166,14 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   }
 
   /** The verifier's answer, through {@link handleRequest} as passport would hand it over. */
-  private accepted(identity: OAuthIdentity | null, context: ExecutionContext): OAuthIdentity {
+  private async authenticate(token: string, context: ExecutionContext): Promise<OAuthIdentity> {
+    let identity: OAuthIdentity | null;
+    try {
+      identity = await this.verifier.verify(token);
+    } catch (error) {
+      // A storage fault (503) or a bug (500): handleRequest passes it through.
+      return this.handleRequest<OAuthIdentity>(error, false, undefined, context);
+    }
     if (identity !== null)
       return this.handleRequest<OAuthIdentity>(null, identity, undefined, context);
     return this.handleRequest<OAuthIdentity>(null, false, TOKEN_REJECTED, context);

@@ -7,7 +7,7 @@ export interface LoadSpec {
   method?: 'GET' | 'POST';
   connections: number;
   durationSec: number;
-  /** Stop after this many requests (each of `uniqueTokens` used once), within the duration. */
+  /** Stop after this many requests, `durationSec` being then a cap (`uniqueTokens`: each once). */
   amount?: number;
   /** Requests per second across all connections; omitted: as fast as the server answers. */
   overallRate?: number;

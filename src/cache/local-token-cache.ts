@@ -33,7 +33,7 @@ interface Slot {
  *   racing a revocation cannot re-insert the token it revokes;
  * - entries are served for at most `ttlMs`: the bound when the subscription fails silently.
  *
- * Synchronous on purpose: a hit costs one `Map` lookup and no promise.
+ * Synchronous: a hit costs one `Map` lookup. ADR 0009 records why it is safe.
  */
 export class LocalTokenCache {
   private readonly slots = new Map<string, Slot>();

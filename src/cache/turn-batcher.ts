@@ -25,8 +25,8 @@ export class TurnBatcher<T> {
   }
 
   private release(): void {
-    const batch = this.pending ?? [];
+    const batch = this.pending;
     this.pending = null;
-    this.flush(batch);
+    if (batch !== null) this.flush(batch);
   }
 }

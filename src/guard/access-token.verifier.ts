@@ -44,17 +44,18 @@ export class AccessTokenVerifier {
   // Outage flags, so a fault is logged once when it starts rather than on every request.
   private cacheDown = false;
   private storeDown = false;
-  /** Tokens presented this turn, checked against the in-process cache together. */
-  private readonly checksInMemory = new TurnBatcher<PendingCheck>((batch) =>
-    this.answerFromMemory(batch),
-  );
+  /** This turn's tokens, checked against the in-process cache together; `null` without one. */
+  private readonly checksInMemory: TurnBatcher<PendingCheck> | null;
 
   constructor(
     @Inject(TokenCache) private readonly cache: TokenCache,
     @Inject(Clock) private readonly clock: Clock,
     @Optional() @Inject(TokenStore) private readonly store: TokenStore | null = null,
     @Optional() @Inject(LocalTokenCache) private readonly local: LocalTokenCache | null = null,
-  ) {}
+  ) {
+    this.checksInMemory =
+      local === null ? null : new TurnBatcher((batch) => this.answerFromMemory(local, batch));
+  }
 
   /**
    * @param rawToken the bearer token as presented; only its digest is looked up (SECURITY.md 20)
@@ -63,8 +64,9 @@ export class AccessTokenVerifier {
    * @throws OAuthException `temporarily_unavailable` (503) when no backend can answer.
    */
   verify(rawToken: string): Promise<OAuthIdentity | null> {
-    if (this.local === null) return this.lookUp(tokenDigest(rawToken), this.clock.now(), 0);
-    return new Promise((resolve, reject) => this.checksInMemory.add({ rawToken, resolve, reject }));
+    const checks = this.checksInMemory;
+    if (checks === null) return this.lookUp(tokenDigest(rawToken), this.clock.now(), 0);
+    return new Promise((resolve, reject) => checks.add({ rawToken, resolve, reject }));
   }
 
   /**
@@ -73,9 +75,7 @@ export class AccessTokenVerifier {
    * that read it, is what makes this path cheaper than an unguarded route (bench/README.md); it
    * also means a revocation that arrives in the same turn is seen.
    */
-  private answerFromMemory(batch: PendingCheck[]): void {
-    // Only `verify` queues checks, and only when there is an in-process cache.
-    const local = this.local as LocalTokenCache;
+  private answerFromMemory(local: LocalTokenCache, batch: PendingCheck[]): void {
     const now = this.clock.now();
     for (const check of batch) {
       try {

@@ -27,6 +27,7 @@ import {
   realm,
   resolveBruteForce,
   resolveManagement,
+  reuseInterval,
 } from './options/security-options.js';
 import type { UserStore } from './storage/user-store.js';
 
@@ -179,6 +180,14 @@ export interface SentinelModuleOptions {
   accessTokenTtl?: number;
   /** Refresh-token lifetime in seconds. Default 1 209 600 (14 days). */
   refreshTokenTtl?: number;
+  /**
+   * Seconds after a refresh token was rotated during which the same client presenting it again
+   * gets `invalid_grant` WITHOUT the token family being revoked (Auth0's "reuse interval",
+   * Okta's "grace period"), for clients that refresh concurrently. The rotated token never
+   * works again either way; after the interval a presentation is reuse and revokes the family
+   * (RFC 9700 §4.14.2, ADR 0003). Default 0: strict, any reuse revokes the family.
+   */
+  refreshTokenReuseIntervalSeconds?: number;
   /** bcrypt cost for user passwords, at least 10 (SECURITY.md 16). Default 12. */
   bcryptCost?: number;
   /** `error_uri` added to error responses (RFC 6749 §5.2). Default none. */
@@ -260,6 +269,7 @@ export interface ResolvedSentinelOptions {
   mongo?: SentinelMongoConfig;
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  refreshTokenReuseIntervalSeconds: number;
   bcryptCost: number;
   errorUri?: string;
   keyPrefix: string;
@@ -335,6 +345,7 @@ export function resolveSentinelOptions(
       options.refreshTokenTtl,
       SENTINEL_DEFAULTS.refreshTokenTtl,
     ),
+    refreshTokenReuseIntervalSeconds: reuseInterval(options.refreshTokenReuseIntervalSeconds),
     bcryptCost: bcryptCost(options.bcryptCost),
     errorUri: optionalString('errorUri', options.errorUri),
     keyPrefix,

@@ -114,3 +114,15 @@ export function resolveLockoutPolicy(
     ),
   });
 }
+
+/** `refreshTokenReuseIntervalSeconds`: 0 (strict, the default) up to one hour (ADR 0003). */
+export function reuseInterval(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 3600) {
+    throw new SentinelConfigError(
+      'refreshTokenReuseIntervalSeconds',
+      'must be an integer from 0 to 3600',
+    );
+  }
+  return value;
+}

@@ -12,7 +12,7 @@ import {
 } from '../revocation/protocol-testing.js';
 
 // SECURITY.md 6, 9, 19 under concurrency, on the in-memory default and FerretDB + redis-server
-// (whose findAndModify is not atomic; see refresh-claims.ts). N parallel wrong passwords are in
+// (whose findAndModify is not atomic; see ferretdb-race-guards.ts). N parallel wrong passwords are in
 // brute-force.e2e-spec.ts.
 
 const PASSWORD = 'correct horse battery staple';

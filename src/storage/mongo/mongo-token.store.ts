@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import mongoose, { type Model, type Types } from 'mongoose';
+import mongoose, { type Model } from 'mongoose';
 import {
   assertDate,
   assertNewTokenRecord,
@@ -22,16 +21,16 @@ import {
   mongoCall,
   toStorageError,
 } from './mongo-errors.js';
+import { createTtlIndex, FerretDbRaceGuards } from './ferretdb-race-guards.js';
 import {
-  createTtlIndex,
-  isFamilyRevoked,
-  markFamilyRevoked,
-  RefreshClaims,
-} from './refresh-claims.js';
+  nothingRevoked,
+  revokeMatching,
+  revokeOne,
+  toRecord,
+  type TokenDoc,
+  type TokenFilter,
+} from './mongo-token-revocations.js';
 import type { SentinelTokenDocument, SentinelTokenModel } from './token.schema.js';
-
-type TokenDoc = SentinelTokenDocument & { _id: Types.ObjectId };
-type TokenFilter = mongoose.QueryFilter<SentinelTokenDocument>;
 
 /** What {@link MongoTokenStore.ensureIndexes} could create. */
 export interface TokenIndexReport {
@@ -42,12 +41,6 @@ export interface TokenIndexReport {
   ttl: boolean;
 }
 
-const REVOCATION_PROJECTION = {
-  accessTokenDigest: 1,
-  accessExpiresAt: 1,
-  revocationId: 1,
-} as const;
-
 /**
  * {@link TokenStore} on the `sentinel_tokens` collection (plus `sentinel_refresh_claims`, see
  * {@link consumeRefresh}). Holds SHA-256 digests only (SECURITY.md 20); every write is
@@ -55,11 +48,11 @@ const REVOCATION_PROJECTION = {
  */
 export class MongoTokenStore implements TokenStore {
   private readonly model: Model<SentinelTokenDocument>;
-  private readonly claims: RefreshClaims;
+  private readonly guards: FerretDbRaceGuards;
 
   constructor(model: SentinelTokenModel) {
     this.model = model;
-    this.claims = new RefreshClaims(model.db);
+    this.guards = new FerretDbRaceGuards(model);
   }
 
   /**
@@ -72,7 +65,7 @@ export class MongoTokenStore implements TokenStore {
     // Not declared on the schema: Mongoose's automatic index build would fail on servers
     // without TTL support, and these are optional.
     const tokens = await createTtlIndex(this.model.collection);
-    const claims = await this.claims.ensureIndexes();
+    const claims = await this.guards.ensureIndexes();
     return { ttl: tokens && claims };
   }
 
@@ -145,24 +138,25 @@ export class MongoTokenStore implements TokenStore {
     if (!candidate) return null;
     const generation = candidate.refreshGeneration;
     const expireAt = candidate.refreshExpiresAt ?? now;
-    if (!(await this.claims.claim(candidate._id.toHexString(), generation, now, expireAt))) {
+    if (!(await this.guards.claim(candidate._id.toHexString(), generation, now, expireAt))) {
       return null; // another caller won this generation
     }
     const doc = await mongoCall(() =>
       this.model
         .findOneAndUpdate(
-          { ...live, _id: candidate._id, refreshGeneration: generation },
+          // The claim decided the winner: it marks the record whatever happened since, so a
+          // revocation racing it cannot turn the winner into a loser (ADR 0003).
+          { _id: candidate._id, refreshGeneration: generation },
           { $set: { refreshConsumedAt: now } },
           { returnDocument: 'after' },
         )
         .lean<TokenDoc>()
         .exec(),
     );
-    // `null` here means it was revoked or expired since the lookup: it stays unusable.
-    if (!doc) return null;
+    if (!doc) return null; // restored meanwhile (a new generation): this claim is void
     // Consumed either way (exactly one winner); the refresh grant sees the revoked record and
     // sweeps the family before answering, so the pair it issues is dead.
-    const revokedMeanwhile = await this.repairIfFamilyRevoked(doc._id, doc.familyId);
+    const revokedMeanwhile = await this.guards.repairIfFamilyRevoked(doc._id, doc.familyId);
     return { ...toRecord(doc), revoked: doc.revoked || revokedMeanwhile };
   }
 
@@ -186,68 +180,36 @@ export class MongoTokenStore implements TokenStore {
         .lean<Pick<TokenDoc, '_id' | 'familyId'>>()
         .exec(),
     );
-    if (doc) await this.repairIfFamilyRevoked(doc._id, doc.familyId);
+    if (doc) await this.guards.repairIfFamilyRevoked(doc._id, doc.familyId);
   }
 
-  /**
-   * After a write that rewrote a token document (on FerretDB, the whole document): when its
-   * family was revoked meanwhile, the write may have put `revoked: false` back over the
-   * revocation, so the flag is set again. A revocation that marks the family after this check
-   * updates the document only after this write, so between the two nothing is lost.
-   * @returns whether the family is revoked.
-   */
-  private async repairIfFamilyRevoked(id: Types.ObjectId, familyId: string): Promise<boolean> {
-    if (!(await isFamilyRevoked(this.claims.markers, familyId))) return false;
-    await mongoCall(() => this.model.updateOne({ _id: id }, { $set: { revoked: true } }).exec());
-    return true;
-  }
-
-  /**
-   * One `findOneAndUpdate` that sets `revoked` whatever it was and returns the record as it was
-   * before: newly revoked if it was not revoked yet, listed as unexpired if its access token
-   * lives past `now`. (On FerretDB two concurrent calls may both report it as newly revoked.)
-   */
+  /** Idempotent; see {@link revokeOne}. */
   async revokeById(id: string, now = new Date()): Promise<Revocation> {
     assertDate(now, 'now');
-    if (!isRecordId(id)) return nothingRevoked();
-    const before = await mongoCall(() =>
-      this.model
-        .findOneAndUpdate(
-          { _id: id },
-          { $set: { revoked: true } },
-          // No projection: FerretDB 1.24 does not support one on findAndModify.
-          { returnDocument: 'before' },
-        )
-        .lean<TokenDoc>()
-        .exec(),
-    );
-    const revocation = nothingRevoked();
-    if (!before) return revocation;
-    if (!before.revoked) revocation.records.push(revoked(before));
-    if (before.accessExpiresAt.getTime() > now.getTime())
-      revocation.unexpired.push(revoked(before));
-    return revocation;
+    return isRecordId(id) ? revokeOne(this.model, id, now) : nothingRevoked();
   }
 
   /**
    * Marks the family revoked (an insert, which no concurrent update can undo) before updating its
    * records, so a consumption racing this call either sees the mark and re-revokes its record, or
-   * finished writing before the update began (see {@link repairIfFamilyRevoked}). Every unexpired
+   * finished writing before the update began (see `FerretDbRaceGuards.repairIfFamilyRevoked`). Every unexpired
    * record of the family is listed for tombstoning, whatever its flag read back as.
    */
   async revokeFamily(familyId: string, now = new Date()): Promise<Revocation> {
     if (!isQueryString(familyId)) return nothingRevoked();
     assertDate(now, 'now');
-    await markFamilyRevoked(this.claims.markers, familyId, now);
-    return this.revokeMany({ familyId }, now, true);
+    await this.guards.markFamilyRevoked(familyId, now);
+    return revokeMatching(this.model, { familyId }, now, true);
   }
 
   async revokeByUser(userId: string, now = new Date()): Promise<Revocation> {
-    return isQueryString(userId) ? this.revokeMany({ userId }, now) : nothingRevoked();
+    return isQueryString(userId) ? revokeMatching(this.model, { userId }, now) : nothingRevoked();
   }
 
   async revokeByClient(clientId: string, now = new Date()): Promise<Revocation> {
-    return isQueryString(clientId) ? this.revokeMany({ clientId }, now) : nothingRevoked();
+    return isQueryString(clientId)
+      ? revokeMatching(this.model, { clientId }, now)
+      : nothingRevoked();
   }
 
   /** Newest first (by `issuedAt`, then id); filters by `userId` and/or `clientId` when given. */
@@ -283,78 +245,4 @@ export class MongoTokenStore implements TokenStore {
     const doc = await mongoCall(() => this.model.findOne(filter).lean<TokenDoc>().exec());
     return doc ? toRecord(doc) : null;
   }
-
-  /**
-   * Revokes every unrevoked record matching `filter`, tagging them with a fresh revocation id,
-   * then reads back the records this call changed and every revoked match whose access token
-   * outlives `now` (one query).
-   *
-   * The update runs twice. A record stored before the first pass began is covered by it; one
-   * stored while it ran (a concurrent rotation) may be missed by it, but is covered by the second
-   * pass, which begins after the first pass revoked the rotated record — so a rotation storing
-   * its pair even later sees that record revoked and sweeps the family itself
-   * (`RefreshTokenGrant`). Should the read-back fail, the records stay revoked (fail closed) and
-   * the caller gets the error.
-   */
-  private async revokeMany(
-    filter: TokenFilter,
-    now: Date,
-    wholeFamily = false,
-  ): Promise<Revocation> {
-    assertDate(now, 'now');
-    const revocationId = randomBytes(12).toString('hex');
-    for (let pass = 0; pass < 2; pass++) {
-      await mongoCall(() =>
-        this.model
-          .updateMany({ ...filter, revoked: false }, { $set: { revoked: true, revocationId } })
-          .exec(),
-      );
-    }
-    const matched = await mongoCall(() =>
-      this.model
-        .find(
-          {
-            ...filter,
-            // A family is revoked as a whole, records stored concurrently included.
-            ...(wholeFamily ? {} : { revoked: true }),
-            // Trusted: a connection with `sanitizeFilter` would otherwise turn these into equalities.
-            $or: [{ revocationId }, { accessExpiresAt: mongoose.trusted({ $gt: now }) }],
-          },
-          REVOCATION_PROJECTION,
-        )
-        .lean<Array<Pick<TokenDoc, 'accessTokenDigest' | 'accessExpiresAt' | 'revocationId'>>>()
-        .exec(),
-    );
-    const revocation = nothingRevoked();
-    for (const doc of matched) {
-      if (doc.revocationId === revocationId) revocation.records.push(revoked(doc));
-      if (doc.accessExpiresAt.getTime() > now.getTime()) revocation.unexpired.push(revoked(doc));
-    }
-    return revocation;
-  }
-}
-
-function nothingRevoked(): Revocation {
-  return { records: [], unexpired: [] };
-}
-
-function revoked(doc: Pick<TokenDoc, 'accessTokenDigest' | 'accessExpiresAt'>) {
-  return { accessTokenDigest: doc.accessTokenDigest, accessExpiresAt: doc.accessExpiresAt };
-}
-
-function toRecord(doc: TokenDoc): TokenRecord {
-  return {
-    id: doc._id.toHexString(),
-    accessTokenDigest: doc.accessTokenDigest,
-    refreshTokenDigest: doc.refreshTokenDigest ?? null,
-    userId: doc.userId ?? null,
-    clientId: doc.clientId,
-    scope: doc.scope,
-    familyId: doc.familyId,
-    issuedAt: doc.issuedAt,
-    accessExpiresAt: doc.accessExpiresAt,
-    refreshExpiresAt: doc.refreshExpiresAt ?? null,
-    refreshConsumedAt: doc.refreshConsumedAt ?? null,
-    revoked: doc.revoked,
-  };
 }

@@ -45,7 +45,7 @@ export class SentinelTokenDocument {
   @Prop({ type: Date, default: null })
   refreshConsumedAt!: Date | null;
 
-  /** Bumped by each restore, so a restored refresh token can be claimed afresh (refresh-claims.ts). */
+  /** Bumped by each restore, so a restored refresh token can be claimed afresh (ferretdb-race-guards.ts). */
   @Prop({ type: Number, default: 0 })
   refreshGeneration!: number;
 

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../clock.js';
+import type { ResolvedSentinelOptions } from '../../sentinel-options.js';
+import { SENTINEL_OPTIONS } from '../../sentinel.constants.js';
 import { digest } from '../../crypto/digest.js';
 import { OAuthException } from '../../errors/oauth.exception.js';
 import type { SentinelClient } from '../../storage/client-store.js';
@@ -20,10 +22,12 @@ export const INVALID_REFRESH_TOKEN = 'Invalid refresh token';
  * 1. Look the token up by digest and check it WITHOUT consuming it: it must belong to the
  *    authenticated client (a foreign client cannot burn someone's token), not be revoked or
  *    expired; its user must still exist and be enabled; the requested scope may only narrow.
- *    A token that was already rotated is REUSE: the whole family is revoked (store, then cache
- *    tombstones) and the answer is `invalid_grant`.
+ *    A token that was already claimed (rotated, or being rotated right now) is REUSE, see
+ *    {@link presentedAgain}.
  * 2. Consume it with one atomic conditional update ({@link TokenStore.consumeRefresh}). Of N
- *    concurrent requests exactly one wins; the others find it consumed, which is reuse as in 1.
+ *    concurrent requests exactly one wins. Every other one is a presentation of a claimed token
+ *    and is treated exactly like a later replay, whatever the interleaving (ADR 0003): a loser
+ *    that read the record before the winner's consumed mark landed is not let off.
  * 3. Consume-then-insert with compensation: the new pair (same family) is persisted; if that
  *    fails the old token is restored ({@link TokenStore.restoreRefresh}) and the answer is 503.
  *    So the old refresh token and the new pair are never both valid. If the store fails so hard
@@ -44,6 +48,7 @@ export class RefreshTokenGrant implements Grant {
     @Inject(TokenStore) private readonly tokens: TokenStore,
     @Inject(UserStore) private readonly users: UserStore,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions,
     private readonly issuer: TokenIssuerService,
     private readonly revocation: TokenRevocationService,
   ) {}
@@ -71,9 +76,15 @@ export class RefreshTokenGrant implements Grant {
 
     const consumed = await this.tokens.consumeRefresh(refreshDigest, now);
     if (!consumed) {
-      // Lost a race or the token changed since step 1: decide again on the current record.
-      await this.assertUsable(await this.tokens.findByRefreshDigest(refreshDigest), client, now);
-      throw OAuthException.invalidGrant(INVALID_REFRESH_TOKEN);
+      // Lost the claim, or the token was revoked meanwhile: decide on the current record. Still
+      // looking unconsumed means another caller's claim is in flight (its mark is not written
+      // yet): that is a claimed token too, claimed now.
+      const current = await this.assertUsable(
+        await this.tokens.findByRefreshDigest(refreshDigest),
+        client,
+        now,
+      );
+      return this.presentedAgain(current, now, now);
     }
     if (consumed.clientId !== client.clientId) {
       await this.tokens.restoreRefresh(consumed.id);
@@ -117,11 +128,7 @@ export class RefreshTokenGrant implements Grant {
       throw OAuthException.invalidGrant(INVALID_REFRESH_TOKEN);
     }
     if (record.refreshConsumedAt !== null) {
-      this.logger.warn(
-        `Refresh token reuse on record ${record.id}: revoking token family ${record.familyId}`,
-      );
-      await this.revocation.revokeFamily(record.familyId);
-      throw OAuthException.invalidGrant(INVALID_REFRESH_TOKEN);
+      return this.presentedAgain(record, record.refreshConsumedAt, now);
     }
     if (
       record.revoked ||
@@ -131,6 +138,28 @@ export class RefreshTokenGrant implements Grant {
       throw OAuthException.invalidGrant(INVALID_REFRESH_TOKEN);
     }
     return record;
+  }
+
+  /**
+   * The one rule for a refresh token that was already claimed at `claimedAt` (ADR 0003): within
+   * `refreshTokenReuseIntervalSeconds` of the claim, `invalid_grant` and the family is left
+   * alone (the token's own client presents it — foreign clients were refused before); otherwise
+   * reuse: the whole family is revoked (store, then cache tombstones), then `invalid_grant`.
+   */
+  protected async presentedAgain(record: TokenRecord, claimedAt: Date, now: Date): Promise<never> {
+    const intervalMs = this.options.refreshTokenReuseIntervalSeconds * 1000;
+    if (now.getTime() - claimedAt.getTime() < intervalMs) {
+      this.logger.warn(
+        `Rotated refresh token of record ${record.id} presented again within the reuse ` +
+          `interval: refused, family ${record.familyId} kept`,
+      );
+      throw OAuthException.invalidGrant(INVALID_REFRESH_TOKEN);
+    }
+    this.logger.warn(
+      `Refresh token reuse on record ${record.id}: revoking token family ${record.familyId}`,
+    );
+    await this.revocation.revokeFamily(record.familyId);
+    throw OAuthException.invalidGrant(INVALID_REFRESH_TOKEN);
   }
 
   /** The token's user, who must still exist and be enabled. */

@@ -9,6 +9,8 @@ export default {
   rootDir: '.',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  // The fixture apps' own tests run inside their installed copies (test/package).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/fixtures/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

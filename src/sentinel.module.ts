@@ -6,7 +6,6 @@ import {
   type Type,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { getConnectionToken } from '@nestjs/mongoose';
 import { createCache, type SentinelCache } from './cache/cache.factory.js';
 import { CACHE_PROVIDERS } from './cache/cache.providers.js';
 import { TokenCache } from './cache/token-cache.js';
@@ -41,6 +40,7 @@ import {
   type SentinelRouteOptions,
 } from './sentinel.module-definition.js';
 import { ClientStore } from './storage/client-store.js';
+import { hostConnectionToken } from './storage/host-connection-token.js';
 import { createStorage, type SentinelStorage } from './storage/storage.factory.js';
 import { TokenStore } from './storage/token-store.js';
 import { UserRepository, UserStore } from './storage/user-store.js';
@@ -177,7 +177,7 @@ function withRuntime(
       : [
           {
             provide: SENTINEL_HOST_CONNECTION,
-            useExisting: getConnectionToken(
+            useExisting: hostConnectionToken(
               hostConnection === 'default' ? undefined : hostConnection,
             ),
           },

@@ -1,0 +1,89 @@
+import { Logger } from '@nestjs/common';
+import mongoose, { type Connection } from 'mongoose';
+import type { PasswordHasher } from '../../crypto/password-hasher.js';
+import { SentinelConfigError, type ResolvedSentinelOptions } from '../../sentinel-options.js';
+import type { SentinelStorage } from '../storage.factory.js';
+import { SENTINEL_CLIENT_MODEL, SentinelClientSchema } from './client.schema.js';
+import { MongoClientStore } from './mongo-client.store.js';
+import { MongoTokenStore } from './mongo-token.store.js';
+import { MongoUserStore } from './mongo-user.store.js';
+import { SENTINEL_TOKEN_MODEL, SentinelTokenSchema } from './token.schema.js';
+import { SENTINEL_USER_MODEL, SentinelUserSchema } from './user.schema.js';
+
+/** The MongoDB stores: on the module's own connection, or on the host app's one. */
+export async function createMongoStorage(
+  mongo: NonNullable<ResolvedSentinelOptions['mongo']>,
+  options: ResolvedSentinelOptions,
+  hasher: PasswordHasher,
+  hostConnection: Connection | null,
+): Promise<SentinelStorage> {
+  const { connection, owned } = await openConnection(mongo, hostConnection, options.mongoTimeoutMs);
+  const users = new MongoUserStore(
+    connection.model(SENTINEL_USER_MODEL, SentinelUserSchema),
+    hasher,
+  );
+  const clients = new MongoClientStore(
+    connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema),
+  );
+  const tokens = new MongoTokenStore(connection.model(SENTINEL_TOKEN_MODEL, SentinelTokenSchema));
+  // Unique indexes exist before the first request, so duplicates are conflicts, not races.
+  const [, , tokenIndexes] = await Promise.all([
+    users.ensureIndexes(),
+    clients.ensureIndexes(),
+    tokens.ensureIndexes(),
+  ]);
+  if (!tokenIndexes.ttl) {
+    new Logger('Sentinel').warn(
+      'This MongoDB server does not support TTL indexes (e.g. FerretDB): expired token ' +
+        'records are not removed automatically. They are never accepted, but they take space.',
+    );
+  }
+  return {
+    kind: 'mongo',
+    users,
+    clients,
+    tokens,
+    close: async () => {
+      if (owned) await connection.close();
+    },
+  };
+}
+
+/**
+ * Opens the module's own connection with bounded waits (SECURITY.md 17–18, ADR 0007):
+ * - `bufferCommands: false`: while the server is gone, Mongoose does not hold commands in its
+ *   buffer (up to 10 s by default) but hands them to the driver, which fails them once server
+ *   selection gives up;
+ * - `serverSelectionTimeoutMS`, `connectTimeoutMS` and `socketTimeoutMS` = `mongoTimeoutMs`: a
+ *   stopped server fails a request within about that time, a stalled one too.
+ * The driver reconnects on its own when the server returns; no restart is needed.
+ */
+async function openConnection(
+  mongo: NonNullable<ResolvedSentinelOptions['mongo']>,
+  hostConnection: Connection | null,
+  timeoutMs: number,
+): Promise<{ connection: Connection; owned: boolean }> {
+  if ('uri' in mongo) {
+    const connection = await mongoose
+      .createConnection(mongo.uri, {
+        dbName: mongo.dbName,
+        sanitizeFilter: true,
+        bufferCommands: false,
+        serverSelectionTimeoutMS: timeoutMs,
+        connectTimeoutMS: timeoutMs,
+        socketTimeoutMS: timeoutMs,
+      })
+      .asPromise();
+    // Failures reach each operation as a 503; an unhandled 'error' event must not end the process.
+    connection.on('error', () => undefined);
+    return { connection, owned: true };
+  }
+  // The host app's connection (MongooseModule.forRoot), injected by name; never closed by us.
+  if (hostConnection === null) {
+    throw new SentinelConfigError(
+      'connectionName',
+      "name the host app's Mongoose connection in the connectionName option of forRootAsync",
+    );
+  }
+  return { connection: hostConnection, owned: false };
+}

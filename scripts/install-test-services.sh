@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real services the test suite runs against, when they are missing:
-#   - redis-server and chromium from Debian's packages
+#   - redis-server, redis-cli (redis-tools) and chromium from Debian's packages
 #   - FerretDB 1.24.2 (MongoDB wire protocol, SQLite backend), built from its Go module
 # Idempotent: exits in well under a second when both are present.
 set -euo pipefail
@@ -13,6 +13,8 @@ need_sudo() { if [ "$(id -u)" -ne 0 ]; then echo sudo; fi; }
 
 missing_packages=()
 command -v redis-server >/dev/null 2>&1 || missing_packages+=(redis-server)
+# redis-cli creates the test Redis Cluster; Sentinels run as `redis-server --sentinel`.
+command -v redis-cli >/dev/null 2>&1 || missing_packages+=(redis-tools)
 # Debian's Chromium runs the console's browser test (driven by playwright-core; never a download).
 [ -x /usr/bin/chromium ] || missing_packages+=(chromium)
 if [ "${#missing_packages[@]}" -gt 0 ]; then
@@ -53,4 +55,5 @@ fi
 
 echo "chromium:     $(/usr/bin/chromium --version 2>/dev/null | head -n 1)"
 echo "redis-server: $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p')"
+echo "redis-cli:    $(redis-cli --version)"
 echo "ferretdb:     $("$ferretdb_bin" --version 2>/dev/null | sed -n 's/^version: //p') ($ferretdb_bin)"

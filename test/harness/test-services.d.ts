@@ -7,13 +7,29 @@ export interface ServiceHandle {
   readonly name: string;
   readonly url: string;
   readonly description: string;
+  /** The loopback port (Redis processes). */
+  readonly port?: number;
+  readonly running: boolean;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGKILL: the process dies without saving or closing connections. */
+  kill(): Promise<void>;
 }
 export declare function freePort(): Promise<number>;
 export declare function findRedisServer(): string;
 export declare function findFerretDb(): string;
-export declare function startRedis(dir: string): Promise<ServiceHandle>;
+export declare function findRedisCli(): string;
+export declare function redisProcess(
+  port: number,
+  dir: string | undefined,
+  extraArgs: string[],
+  name?: string,
+  configFile?: string,
+): ServiceHandle;
+export declare function startRedis(
+  dir: string,
+  options?: { persist?: boolean },
+): Promise<ServiceHandle>;
 export declare function startFerretDb(dir: string): Promise<ServiceHandle>;
 export declare function makeServiceDir(prefix: string): {
   path: string;

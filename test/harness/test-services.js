@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,12 @@ function onPath(binary) {
 export function findRedisServer() {
   const path = onPath('redis-server');
   if (!path) throw new Error(`redis-server was not found on PATH. ${INSTALL_HINT}`);
+  return path;
+}
+export function findRedisCli() {
+  const path = onPath('redis-cli');
+  if (!path)
+    throw new Error(`redis-cli was not found on PATH (Debian: redis-tools). ${INSTALL_HINT}`);
   return path;
 }
 export function findFerretDb() {
@@ -100,6 +106,7 @@ async function waitUntil(check, what, child, log) {
 }
 class ManagedProcess {
   name;
+  port;
   url;
   description;
   command;
@@ -116,7 +123,7 @@ class ManagedProcess {
     this.ready = ready;
   }
   async start() {
-    if (this.child && this.child.exitCode === null) return;
+    if (this.running) return;
     this.output = '';
     const child = spawn(this.command, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -127,9 +134,23 @@ class ManagedProcess {
     child.stderr?.on('data', keep);
     await waitUntil(this.ready, this.name, child, () => this.output);
   }
+  get running() {
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
+  }
+  /** SIGKILL: no shutdown, no save; resolves once the process is gone. */
+  async kill() {
+    const child = this.child;
+    if (!child || !this.running) return;
+    await new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
   async stop() {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || !this.running) return;
     await new Promise((resolve) => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       child.once('exit', () => {
@@ -140,31 +161,51 @@ class ManagedProcess {
     });
   }
 }
-export async function startRedis(dir) {
+/**
+ * A redis-server (or, with `--sentinel` in `extraArgs`, a Sentinel) on `port`, with its data in
+ * `dir` when given. Not started yet.
+ */
+export function redisProcess(port, dir, extraArgs, name = 'redis-server', configFile) {
   const binary = findRedisServer();
-  const port = await freePort();
   const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.match(
     /v=(\S+)/,
   )?.[1];
+  if (dir) mkdirSync(dir, { recursive: true });
+  const dataArgs = dir ? ['--dir', dir] : [];
+  // Replicas sync at once rather than after the default 5 s diskless-sync delay.
+  const replication = name === 'redis-server' ? ['--repl-diskless-sync-delay', '0'] : [];
   const handle = new ManagedProcess(
-    'redis-server',
+    name,
     `redis://127.0.0.1:${port}`,
-    `redis-server ${version ?? '?'} on 127.0.0.1:${port}`,
+    `${name} ${version ?? '?'} on 127.0.0.1:${port}`,
     binary,
+    // A config file (Sentinel's) must come first.
     [
+      ...(configFile ? [configFile] : []),
       '--port',
       String(port),
       '--bind',
       '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
+      ...dataArgs,
+      ...replication,
+      ...extraArgs,
     ],
     () => redisAnswers(port),
   );
+  handle.port = port;
+  return handle;
+}
+/**
+ * A standalone redis-server on a free port. Without persistence by default; with
+ * `{ persist: true }` it keeps an append-only file fsynced on every write, so a restart brings
+ * back exactly what it held (the "Redis returns with its old data" faults).
+ */
+export async function startRedis(dir, { persist = false } = {}) {
+  const port = await freePort();
+  const persistence = persist
+    ? ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--save', '', '--appendonly', 'no'];
+  const handle = redisProcess(port, dir, persistence);
   await handle.start();
   return handle;
 }

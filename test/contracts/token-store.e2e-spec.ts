@@ -4,7 +4,10 @@ import { digest } from '../../src/crypto/digest.js';
 import { generateToken } from '../../src/crypto/token-generator.js';
 import { MemoryTokenStore } from '../../src/storage/memory/memory-token.store.js';
 import { MongoTokenStore } from '../../src/storage/mongo/mongo-token.store.js';
-import { REFRESH_CLAIMS_COLLECTION, TTL_INDEX } from '../../src/storage/mongo/ferretdb-race-guards.js';
+import {
+  REFRESH_CLAIMS_COLLECTION,
+  TTL_INDEX,
+} from '../../src/storage/mongo/ferretdb-race-guards.js';
 import { SENTINEL_TOKEN_MODEL, SentinelTokenSchema } from '../../src/storage/mongo/token.schema.js';
 import {
   ConflictError,

@@ -45,6 +45,22 @@ export { OAuthException, type OAuthErrorBody } from './errors/oauth.exception.js
 /** @publicApi */
 export { OAuthErrorCode } from './errors/oauth-error-code.js';
 /** @publicApi */
+export type {
+  Grant,
+  GrantContext,
+  GrantRegistration,
+  TokenForm,
+  TokenResponse,
+} from './token/grants/grant.js';
+/** @publicApi */
+export { parseScope, resolveScope, type ScopeLimits } from './token/scope.js';
+/** @publicApi */
+export {
+  TokenIssuerService,
+  type IssuedTokens,
+  type TokenIssue,
+} from './token/token-issuer.service.js';
+/** @publicApi */
 export { TokenRevocationService } from './token/token-revocation.service.js';
 /** @publicApi */
 export type {
@@ -69,10 +85,8 @@ export {
 /** @publicApi */
 export {
   ClientStore,
-  GRANT_TYPES,
   type ClientType,
   type ClientWithSecret,
-  type GrantType,
   type NewClient,
   type SentinelClient,
 } from './storage/client-store.js';

@@ -5,6 +5,9 @@ import {
   SENTINEL_DEFAULTS,
   SentinelConfigError,
 } from './sentinel-options.js';
+import { errorUriOf } from './options/error-uri-options.js';
+import { lifetimesOf } from './options/lifetime-options.js';
+import { GrantRegistry } from './token/grants/grant-registry.js';
 
 describe('resolveSentinelOptions', () => {
   it('applies Flask-Sentinel-like defaults', () => {
@@ -35,6 +38,46 @@ describe('resolveSentinelOptions', () => {
     expect(resolveSentinelOptions({ routePrefix: '/' }).tokenPath).toBe('/token');
   });
 
+  it('fills in per-grant lifetimes from the global ones and keeps per-code error URIs', () => {
+    const resolved = resolveSentinelOptions({
+      accessTokenTtl: 900,
+      refreshTokenTtl: 9000,
+      grantLifetimes: { client_credentials: { accessTokenTtl: 60 } },
+      errorUri: 'https://docs.example.com/errors',
+      errorUris: { invalid_grant: 'https://docs.example.com/errors#invalid_grant' },
+    });
+    expect(resolved.grantLifetimes).toEqual({
+      client_credentials: { accessTokenTtl: 60, refreshTokenTtl: 9000 },
+    });
+    expect(lifetimesOf(resolved, 'client_credentials').accessTokenTtl).toBe(60);
+    expect(lifetimesOf(resolved, 'password')).toMatchObject({
+      accessTokenTtl: 900,
+      refreshTokenTtl: 9000,
+    });
+    expect(errorUriOf(resolved, 'invalid_grant')).toBe(
+      'https://docs.example.com/errors#invalid_grant',
+    );
+    expect(errorUriOf(resolved, 'invalid_client')).toBe('https://docs.example.com/errors');
+  });
+
+  it('checks grantLifetimes against the grant registry it is given', () => {
+    class OtpGrant {
+      handle(): never {
+        throw new Error('not called');
+      }
+    }
+    const grants = GrantRegistry.of([{ grantType: 'urn:example:otp', useClass: OtpGrant }]);
+    const lifetimes = { 'urn:example:otp': { accessTokenTtl: 30 } };
+    expect(() => resolveSentinelOptions({ grantLifetimes: lifetimes })).toThrow(
+      'grantLifetimes.urn:example:otp',
+    );
+    expect(
+      resolveSentinelOptions({ grantLifetimes: lifetimes }, grants).grantLifetimes[
+        'urn:example:otp'
+      ],
+    ).toEqual({ accessTokenTtl: 30, refreshTokenTtl: 14 * 24 * 3600 });
+  });
+
   it.each([
     [{ routePrefix: '/a b' }, 'routePrefix'],
     [{ routePrefix: 7 }, 'routePrefix'],
@@ -46,6 +89,17 @@ describe('resolveSentinelOptions', () => {
     [{ bcryptCost: 9 }, 'bcryptCost'],
     [{ bcryptCost: 32 }, 'bcryptCost'],
     [{ errorUri: '' }, 'errorUri'],
+    [{ errorUri: 'https://example.com/a"b' }, 'errorUri'],
+    [{ errorUris: [] }, 'errorUris'],
+    [{ errorUris: { invalid_grnat: 'https://example.com/e' } }, 'errorUris.invalid_grnat'],
+    [{ errorUris: { invalid_grant: 'https://example.com/a b' } }, 'errorUris.invalid_grant'],
+    [{ grantLifetimes: 5 }, 'grantLifetimes'],
+    [{ grantLifetimes: { passwrod: { accessTokenTtl: 5 } } }, 'grantLifetimes.passwrod'],
+    [{ grantLifetimes: { password: 5 } }, 'grantLifetimes.password'],
+    [
+      { grantLifetimes: { password: { accessTokenTtl: 0 } } },
+      'grantLifetimes.password.accessTokenTtl',
+    ],
     [{ realm: 'a"b' }, 'realm'],
     [{ keyPrefix: 3 }, 'keyPrefix'],
     [{ redis: 'http://localhost' }, 'redis'],

@@ -11,7 +11,6 @@ import {
   join,
   normalizePath,
   optionalPath,
-  optionalString,
   positiveInteger,
 } from './options/option-checks.js';
 import { SENTINEL_DEFAULTS } from './options/option-defaults.js';
@@ -29,7 +28,12 @@ import {
   resolveManagement,
   reuseInterval,
 } from './options/security-options.js';
+import type { OAuthErrorCode } from './errors/oauth-error-code.js';
+import { resolveErrorUri, resolveErrorUris } from './options/error-uri-options.js';
+import { resolveGrantLifetimes, type TokenLifetimes } from './options/lifetime-options.js';
+import type { GrantCatalog } from './storage/client-store.js';
 import type { UserStore } from './storage/user-store.js';
+import { GrantRegistry } from './token/grants/grant-registry.js';
 
 export { SentinelConfigError } from './options/option-checks.js';
 export { SENTINEL_DEFAULTS } from './options/option-defaults.js';
@@ -132,6 +136,14 @@ export interface SentinelBruteForceOptions {
   client?: SentinelLockoutPolicy | false;
 }
 
+/** Lifetimes of the tokens one grant type issues; a missing field takes the global one. */
+export interface SentinelTokenLifetimes {
+  /** Access-token lifetime in seconds. */
+  accessTokenTtl?: number;
+  /** Refresh-token lifetime in seconds (grants that issue refresh tokens). */
+  refreshTokenTtl?: number;
+}
+
 /** Options of {@link SentinelModule.forRoot}. Every field is optional. */
 export interface SentinelModuleOptions {
   /** Prefix of every route of the module. Default `/oauth` (Flask-Sentinel `SENTINEL_ROUTE_PREFIX`). */
@@ -181,6 +193,14 @@ export interface SentinelModuleOptions {
   /** Refresh-token lifetime in seconds. Default 1 209 600 (14 days). */
   refreshTokenTtl?: number;
   /**
+   * Token lifetimes per grant type (Authlib's `OAUTH2_EXPIRES_*`), e.g.
+   * `{ client_credentials: { accessTokenTtl: 300 } }`. A token gets the lifetimes of the grant
+   * that issued it (a refresh: those of `refresh_token`); what is not given here falls back to
+   * `accessTokenTtl` / `refreshTokenTtl`. Keys must be registered grant types (built-in or
+   * `grants`). Default none.
+   */
+  grantLifetimes?: Record<string, SentinelTokenLifetimes>;
+  /**
    * Seconds after a refresh token was rotated during which the same client presenting it again
    * gets `invalid_grant` WITHOUT the token family being revoked (Auth0's "reuse interval",
    * Okta's "grace period"), for clients that refresh concurrently. The rotated token never
@@ -190,8 +210,14 @@ export interface SentinelModuleOptions {
   refreshTokenReuseIntervalSeconds?: number;
   /** bcrypt cost for user passwords, at least 10 (SECURITY.md 16). Default 12. */
   bcryptCost?: number;
-  /** `error_uri` added to error responses (RFC 6749 §5.2). Default none. */
+  /** `error_uri` added to every error response (RFC 6749 §5.2, RFC 6750 §3). Default none. */
   errorUri?: string;
+  /**
+   * `error_uri` per error code (Authlib's `OAUTH2_ERROR_URIS`), e.g.
+   * `{ invalid_grant: 'https://docs.example.com/errors#invalid_grant' }`; codes not listed get
+   * {@link errorUri}. Default none.
+   */
+  errorUris?: Partial<Record<`${OAuthErrorCode}`, string>>;
   /** Prefix of every Redis key the module writes. Default `sentinel:`. */
   keyPrefix?: string;
   /** Realm named in `WWW-Authenticate` challenges. Default `sentinel`. */
@@ -269,9 +295,13 @@ export interface ResolvedSentinelOptions {
   mongo?: SentinelMongoConfig;
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  /** Lifetimes per grant type, complete (fallbacks filled in); see `lifetimesOf`. */
+  grantLifetimes: Readonly<Record<string, TokenLifetimes>>;
   refreshTokenReuseIntervalSeconds: number;
   bcryptCost: number;
   errorUri?: string;
+  /** `error_uri` per error code; see `errorUriOf`. */
+  errorUris: Readonly<Record<string, string>>;
   keyPrefix: string;
   /** Prefix of access-token cache keys: `${keyPrefix}token:`. */
   tokenKeyPrefix: string;
@@ -289,9 +319,13 @@ export interface ResolvedSentinelOptions {
   userStore?: Type<UserStore> | UserStore;
 }
 
-/** Merges defaults and validates every field; the single place options are interpreted. */
+/**
+ * Merges defaults and validates every field; the single place options are interpreted.
+ * @param grants the grant registry `grantLifetimes` is checked against (default: built-in grants).
+ */
 export function resolveSentinelOptions(
   options: SentinelModuleOptions = {},
+  grants: GrantCatalog = GrantRegistry.of(),
 ): ResolvedSentinelOptions {
   if (typeof options !== 'object' || options === null) {
     throw new SentinelConfigError('options', 'must be an object');
@@ -322,6 +356,17 @@ export function resolveSentinelOptions(
   const keyPrefix = options.keyPrefix ?? SENTINEL_DEFAULTS.keyPrefix;
   if (typeof keyPrefix !== 'string') throw new SentinelConfigError('keyPrefix', 'must be a string');
 
+  const accessTokenTtl = positiveInteger(
+    'accessTokenTtl',
+    options.accessTokenTtl,
+    SENTINEL_DEFAULTS.accessTokenTtl,
+  );
+  const refreshTokenTtl = positiveInteger(
+    'refreshTokenTtl',
+    options.refreshTokenTtl,
+    SENTINEL_DEFAULTS.refreshTokenTtl,
+  );
+
   const resolved: ResolvedSentinelOptions = {
     routePrefix,
     tokenPath: tokenPath === false ? false : join(routePrefix, tokenPath),
@@ -335,19 +380,16 @@ export function resolveSentinelOptions(
     management,
     redis: resolveRedis(options.redis),
     mongo: resolveMongo(options.mongo),
-    accessTokenTtl: positiveInteger(
-      'accessTokenTtl',
-      options.accessTokenTtl,
-      SENTINEL_DEFAULTS.accessTokenTtl,
-    ),
-    refreshTokenTtl: positiveInteger(
-      'refreshTokenTtl',
-      options.refreshTokenTtl,
-      SENTINEL_DEFAULTS.refreshTokenTtl,
-    ),
+    accessTokenTtl,
+    refreshTokenTtl,
+    grantLifetimes: resolveGrantLifetimes(options.grantLifetimes, grants.grantTypes, {
+      accessTokenTtl,
+      refreshTokenTtl,
+    }),
     refreshTokenReuseIntervalSeconds: reuseInterval(options.refreshTokenReuseIntervalSeconds),
     bcryptCost: bcryptCost(options.bcryptCost),
-    errorUri: optionalString('errorUri', options.errorUri),
+    errorUri: resolveErrorUri('errorUri', options.errorUri),
+    errorUris: resolveErrorUris(options.errorUris),
     keyPrefix,
     tokenKeyPrefix: `${keyPrefix}token:`,
     realm: realm(options.realm),

@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { SentinelModuleOptions } from './sentinel-options.js';
+import type { GrantRegistration } from './token/grants/grant.js';
 
 /**
  * Route options: Nest builds the router before async providers resolve, so they are static.
@@ -33,6 +34,15 @@ export interface SentinelModuleExtras {
    * `forRoot`, `mongo: { connectionName }` does the same.
    */
   connectionName?: string;
+  /**
+   * The host's own grant types (Authlib's `register_grant`), beside the built-in `password`,
+   * `refresh_token` and `client_credentials`: each a grant type and a class implementing
+   * `Grant`, which Nest instantiates with its dependencies. Static like the routes (the classes
+   * become providers), so with `forRootAsync` give them here, not from the factory. Clients
+   * list them in `grant_types` like the built-in ones; the metadata advertises them. See the
+   * README, "Writing your own grant".
+   */
+  grants?: GrantRegistration[];
 }
 
 export const {

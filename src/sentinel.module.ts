@@ -46,6 +46,8 @@ import { TokenStore } from './storage/token-store.js';
 import { UserRepository, UserStore } from './storage/user-store.js';
 import { createProtocolControllers } from './token/protocol-controllers.js';
 import { createTokenController } from './token/token.controller.js';
+import { grantProviders } from './token/grants/grant-providers.js';
+import { GrantRegistry } from './token/grants/grant-registry.js';
 import { TOKEN_PROVIDERS } from './token/token.providers.js';
 
 /**
@@ -61,13 +63,20 @@ import { TOKEN_PROVIDERS } from './token/token.providers.js';
 export class SentinelModule extends SentinelConfigurableModule {
   /** Registers the module with options known up front. Bad options throw here, naming the field. */
   static override forRoot(options: typeof SENTINEL_OPTIONS_TYPE = {}): DynamicModule {
-    const resolved = resolveSentinelOptions(stripExtras(options));
+    const grants = GrantRegistry.of(options.grants);
+    const resolved = resolveSentinelOptions(stripExtras(options), grants);
     const hostConnection =
       options.connectionName ??
       (resolved.mongo && !('uri' in resolved.mongo)
         ? (resolved.mongo.connectionName ?? 'default')
         : undefined);
-    return withRuntime(super.forRoot(options), pickRoutes(options), resolved, true, hostConnection);
+    return withRuntime(super.forRoot(options), {
+      routes: pickRoutes(options),
+      routesResolved: resolved,
+      grants,
+      managementCredentialsKnown: true,
+      hostConnection,
+    });
   }
 
   /**
@@ -79,13 +88,13 @@ export class SentinelModule extends SentinelConfigurableModule {
     // Validates the route fields now, so a bad path fails at import time like forRoot.
     const resolvedRoutes = resolveSentinelOptions(routes);
     // Management credentials come from the factory: mount on the path, the guard decides later.
-    return withRuntime(
-      super.forRootAsync(options),
+    return withRuntime(super.forRootAsync(options), {
       routes,
-      resolvedRoutes,
-      false,
-      options.connectionName,
-    );
+      routesResolved: resolvedRoutes,
+      grants: GrantRegistry.of(options.grants),
+      managementCredentialsKnown: false,
+      hostConnection: options.connectionName,
+    });
   }
 
   /**
@@ -136,7 +145,7 @@ export class SentinelModule extends SentinelConfigurableModule {
 /** Options of {@link SentinelModule.forResourceServer}. @publicApi */
 export interface SentinelResourceServerOptions extends Pick<
   SentinelModuleOptions,
-  'keyPrefix' | 'realm' | 'errorUri' | 'redisTimeoutMs' | 'localCache'
+  'keyPrefix' | 'realm' | 'errorUri' | 'errorUris' | 'redisTimeoutMs' | 'localCache'
 > {
   /** The Redis the authorization server writes its token cache to. Required. */
   redis: SentinelRedisConfig;
@@ -145,17 +154,34 @@ export interface SentinelResourceServerOptions extends Pick<
 }
 
 function stripExtras(options: typeof SENTINEL_OPTIONS_TYPE): SentinelModuleOptions {
-  const { isGlobal: _isGlobal, routes: _routes, connectionName: _connection, ...rest } = options;
+  const {
+    isGlobal: _isGlobal,
+    routes: _routes,
+    connectionName: _connection,
+    grants: _grants,
+    ...rest
+  } = options;
   return rest;
 }
 
-/** Providers every configuration shares. `routesResolved` fixes which controllers exist. */
+/** What the module definition fixes before any provider runs. */
+interface RuntimeDefinition {
+  /** The route options as given (checked again against the async factory's options). */
+  routes: SentinelRouteOptions;
+  /** The same, resolved: fixes which controllers exist and where. */
+  routesResolved: ResolvedSentinelOptions;
+  /** Built-in and host grants: their classes become providers. */
+  grants: GrantRegistry;
+  /** Whether management credentials are known now (forRoot) or come from a factory. */
+  managementCredentialsKnown: boolean;
+  /** The host app's Mongoose connection name, when the stores use it. */
+  hostConnection?: string;
+}
+
+/** Providers every configuration shares. */
 function withRuntime(
   definition: DynamicModule,
-  routes: SentinelRouteOptions,
-  routesResolved: ResolvedSentinelOptions,
-  managementCredentialsKnown = true,
-  hostConnection?: string,
+  { routes, routesResolved, grants, managementCredentialsKnown, hostConnection }: RuntimeDefinition,
 ): DynamicModule {
   const controllers: Type[] = [];
   if (routesResolved.tokenPath !== false)
@@ -169,7 +195,10 @@ function withRuntime(
     {
       provide: SENTINEL_OPTIONS,
       useFactory: (raw: SentinelModuleOptions, mounted: SentinelRouteOptions) =>
-        resolveSentinelOptions(withHostConnection(withMountedRoutes(raw, mounted), hostConnection)),
+        resolveSentinelOptions(
+          withHostConnection(withMountedRoutes(raw, mounted), hostConnection),
+          grants,
+        ),
       inject: [SENTINEL_MODULE_OPTIONS, SENTINEL_ROUTES],
     },
     ...(hostConnection === undefined
@@ -194,6 +223,7 @@ function withRuntime(
       inject: [
         SENTINEL_OPTIONS,
         PasswordHasher,
+        GrantRegistry,
         { token: SENTINEL_HOST_CONNECTION, optional: true },
       ],
     },
@@ -226,6 +256,7 @@ function withRuntime(
     },
     SentinelLifecycle,
     ...CACHE_PROVIDERS,
+    ...grantProviders(grants),
     ...TOKEN_PROVIDERS,
     ...GUARD_PROVIDERS,
     ...(managementPath !== false ? MANAGEMENT_PROVIDERS : []),

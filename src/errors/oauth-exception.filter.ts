@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { CacheUnavailableError } from '../cache/cache.errors.js';
+import { errorUriOf } from '../options/error-uri-options.js';
 import type { ResolvedSentinelOptions } from '../sentinel-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { StorageUnavailableError } from '../storage/storage.errors.js';
@@ -70,7 +71,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       return {
         status: oauth.getStatus(),
         headers: oauth.headers,
-        body: oauth.toBody(this.options.errorUri),
+        body: oauth.toBody(errorUriOf(this.options, oauth.code)),
       };
     }
     this.log(exception);

@@ -5,7 +5,10 @@ import { BearerChallengeException, BearerChallenges } from './bearer-challenge.j
 
 describe('BearerChallenges', () => {
   it('no token: a realm-only challenge, a body without error code (RFC 6750 §3.1, SECURITY.md 8)', () => {
-    const error = new BearerChallenges('api', 'https://example.com/e').authenticationRequired();
+    const error = new BearerChallenges(
+      'api',
+      () => 'https://example.com/e',
+    ).authenticationRequired();
     expect(error).toBeInstanceOf(BearerChallengeException);
     expect(error).not.toBeInstanceOf(OAuthException);
     expect(error.getStatus()).toBe(401);
@@ -32,14 +35,20 @@ describe('BearerChallenges', () => {
     );
   });
 
-  it('keeps an error_uri that cannot be quoted out of the header, but in the body', () => {
-    const errorUri = 'https://example.com/a"b';
-    const error = new BearerChallenges('api', errorUri).invalidToken();
-    expect(error.headers['WWW-Authenticate']).toBe(
-      'Bearer realm="api", error="invalid_token", ' +
-        'error_description="The access token is invalid, expired or revoked"',
+  it('adds the error_uri of each error code to header and body, and none where there is none', () => {
+    const errorUri = 'https://docs.example.com/errors#invalid_token';
+    const challenges = new BearerChallenges('api', (code) =>
+      code === 'invalid_token' ? errorUri : undefined,
     );
-    expect(error.getResponse()).toMatchObject({ error_uri: errorUri });
+    const invalid = challenges.invalidToken();
+    expect(invalid.headers['WWW-Authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token", ' +
+        `error_description="The access token is invalid, expired or revoked", error_uri="${errorUri}"`,
+    );
+    expect(invalid.getResponse()).toMatchObject({ error_uri: errorUri });
+    const scope = challenges.insufficientScope(['read']);
+    expect(scope.headers['WWW-Authenticate']).not.toContain('error_uri');
+    expect(scope.getResponse()).not.toHaveProperty('error_uri');
   });
 
   it('invalid_request is a 400 carrying its description in header and body', () => {

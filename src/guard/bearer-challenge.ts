@@ -40,9 +40,6 @@ export class BearerChallengeException extends UnauthorizedException {
   }
 }
 
-// Characters allowed in a quoted error_uri attribute (RFC 6750 §3).
-const HEADER_SAFE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-
 const INVALID_TOKEN = 'The access token is invalid, expired or revoked';
 const INSUFFICIENT_SCOPE = 'The access token lacks a scope this resource requires';
 
@@ -53,16 +50,17 @@ const INSUFFICIENT_SCOPE = 'The access token lacks a scope this resource require
  */
 export class BearerChallenges {
   private readonly realmChallenge: string;
-  private readonly errorUriAttribute: string;
 
+  /**
+   * @param realm the `realm` of every challenge.
+   * @param errorUriOf the `error_uri` of an error code, if any. The options resolver admits
+   *   only URIs of RFC 6749 §5.2's characters, which can be quoted in the header as they are.
+   */
   constructor(
     realm: string,
-    private readonly errorUri?: string,
+    private readonly errorUriOf: (code: OAuthErrorCode) => string | undefined = () => undefined,
   ) {
     this.realmChallenge = `Bearer realm="${realm}"`;
-    // A URI that cannot be quoted safely stays out of the header rather than break it.
-    this.errorUriAttribute =
-      errorUri !== undefined && HEADER_SAFE.test(errorUri) ? `, error_uri="${errorUri}"` : '';
   }
 
   /** No token (or another scheme): 401 with `Bearer realm="…"` only (SECURITY.md 8). */
@@ -98,9 +96,12 @@ export class BearerChallenges {
     scope?: string,
   ): BearerTokenException {
     let challenge = `${this.realmChallenge}, error="${code}", error_description="${description}"`;
-    challenge += this.errorUriAttribute;
     const body: BearerErrorBody = { error: code, error_description: description };
-    if (this.errorUri !== undefined) body.error_uri = this.errorUri;
+    const errorUri = this.errorUriOf(code);
+    if (errorUri !== undefined) {
+      challenge += `, error_uri="${errorUri}"`;
+      body.error_uri = errorUri;
+    }
     if (scope !== undefined) {
       challenge += `, scope="${scope}"`;
       body.scope = scope;

@@ -1,3 +1,4 @@
+import { errorUriOf } from '../options/error-uri-options.js';
 import { Inject, Injectable, Optional, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
@@ -69,7 +70,7 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
   ) {
     super();
-    this.challenges = new BearerChallenges(options.realm, options.errorUri);
+    this.challenges = new BearerChallenges(options.realm, (code) => errorUriOf(options, code));
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
+import { GrantRegistry } from '../token/grants/grant-registry.js';
 import { BasicAuthGuard } from './basic-auth.guard.js';
 import { loadConsolePage, MANAGEMENT_CONSOLE_PAGE } from './console/console-page.js';
 import { ManagementLoginThrottle } from './login-throttle.js';
@@ -21,5 +22,9 @@ export const MANAGEMENT_PROVIDERS: Provider[] = [
   ManagementUsersService,
   ManagementClientsService,
   ManagementTokensService,
-  { provide: MANAGEMENT_CONSOLE_PAGE, useFactory: loadConsolePage, inject: [SENTINEL_OPTIONS] },
+  {
+    provide: MANAGEMENT_CONSOLE_PAGE,
+    useFactory: loadConsolePage,
+    inject: [SENTINEL_OPTIONS, GrantRegistry],
+  },
 ];

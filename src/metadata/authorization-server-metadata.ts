@@ -1,5 +1,4 @@
 import type { ResolvedSentinelOptions } from '../sentinel-options.js';
-import type { GrantType } from '../storage/client-store.js';
 
 /** Client authentication methods of the token and revocation endpoints (RFC 7591 §2 names). */
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
@@ -42,7 +41,7 @@ export interface MetadataSource {
     'tokenPath' | 'revocationPath' | 'introspectionPath' | 'scopesSupported'
   >;
   /** The grant types the token endpoint dispatches to. */
-  grantTypes: readonly GrantType[];
+  grantTypes: readonly string[];
 }
 
 /** Builds the metadata document from the live configuration. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ResolvedSentinelOptions } from '../sentinel-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
-import { TOKEN_GRANTS, type Grant } from '../token/grants/grant.js';
+import { GrantRegistry } from '../token/grants/grant-registry.js';
 import {
   buildMetadata,
   type AuthorizationServerMetadata,
@@ -20,15 +20,15 @@ const MAX_DERIVED_DOCUMENTS = 16;
 @Injectable()
 export class AuthorizationServerMetadataService implements OnApplicationBootstrap {
   private readonly logger = new Logger('SentinelMetadata');
-  private readonly grantTypes: Grant['grantType'][];
+  private readonly grantTypes: readonly string[];
   private readonly configured?: Readonly<AuthorizationServerMetadata>;
   private readonly derived = new Map<string, Readonly<AuthorizationServerMetadata>>();
 
   constructor(
     @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions,
-    @Inject(TOKEN_GRANTS) grants: Grant[],
+    grants: GrantRegistry,
   ) {
-    this.grantTypes = grants.map((grant) => grant.grantType);
+    this.grantTypes = grants.grantTypes;
     if (options.issuer !== undefined) {
       this.configured = this.build(options.issuer, new URL(options.issuer).origin);
     }

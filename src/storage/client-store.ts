@@ -3,20 +3,22 @@ import type { Page } from './user-store.js';
 /** RFC 6749 §2.1 client types. */
 export type ClientType = 'public' | 'confidential';
 
-/** Grant types a client may be allowed to use (RFC 6749 §4, §6). */
-export type GrantType = 'password' | 'refresh_token' | 'client_credentials';
-export const GRANT_TYPES: readonly GrantType[] = [
-  'password',
-  'refresh_token',
-  'client_credentials',
-];
+/**
+ * What the client stores know of grant types: which exist (the grant registry: the built-in
+ * grants and the host's own) and which only confidential clients may use (RFC 6749 §4.4).
+ */
+export interface GrantCatalog {
+  /** Every grant type a client may list. */
+  readonly grantTypes: readonly string[];
+  requiresConfidentialClient(grantType: string): boolean;
+}
 
 /** A registered client. Field names follow RFC 7591 in the management API. Never carries a secret. */
 export interface SentinelClient {
   clientId: string;
   clientName: string;
   clientType: ClientType;
-  grantTypes: GrantType[];
+  grantTypes: string[];
   /** Space-delimited scopes the client may request; empty means it may request no scope. */
   scope: string;
   createdAt: Date;
@@ -26,13 +28,13 @@ export interface SentinelClient {
 export interface NewClient {
   clientName: string;
   clientType: ClientType;
-  grantTypes: GrantType[];
+  grantTypes: string[];
   scope: string;
 }
 
 export interface ClientChanges {
   clientName?: string;
-  grantTypes?: GrantType[];
+  grantTypes?: string[];
   scope?: string;
 }
 

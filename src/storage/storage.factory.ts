@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import type { ResolvedSentinelOptions } from '../sentinel-options.js';
-import type { ClientStore } from './client-store.js';
+import type { ClientStore, GrantCatalog } from './client-store.js';
 import { MemoryClientStore } from './memory/memory-client.store.js';
 import { MemoryTokenStore } from './memory/memory-token.store.js';
 import { MemoryUserStore } from './memory/memory-user.store.js';
@@ -20,13 +20,14 @@ export interface SentinelStorage {
 export async function createStorage(
   options: ResolvedSentinelOptions,
   hasher: PasswordHasher,
+  grants: GrantCatalog,
   hostConnection: Connection | null = null,
 ): Promise<SentinelStorage> {
   if (options.mongo === undefined) {
     return {
       kind: 'memory',
       users: new MemoryUserStore(hasher),
-      clients: new MemoryClientStore(),
+      clients: new MemoryClientStore(grants),
       tokens: new MemoryTokenStore(),
       close: async () => undefined,
     };
@@ -34,5 +35,5 @@ export async function createStorage(
   // Loaded only when asked for: mongoose and @nestjs/mongoose are optional peers (in-memory and
   // resource-server apps do not install them).
   const { createMongoStorage } = await import('./mongo/mongo-storage.js');
-  return createMongoStorage(options.mongo, options, hasher, hostConnection);
+  return createMongoStorage(options.mongo, options, hasher, grants, hostConnection);
 }

@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  GRANT_TYPES,
-  type ClientChanges,
-  type ClientType,
-  type GrantType,
-  type NewClient,
-} from './client-store.js';
+import type { ClientChanges, ClientType, GrantCatalog, NewClient } from './client-store.js';
 import { InvalidInputError } from './storage.errors.js';
 import type { NewTokenRecord } from './token-store.js';
 
@@ -83,11 +77,14 @@ export function assertClientType(value: unknown): asserts value is ClientType {
   }
 }
 
-/** @throws InvalidInputError unless `value` is a list of supported grant types. */
-export function assertGrantTypes(value: unknown): asserts value is GrantType[] {
-  if (!Array.isArray(value) || !value.every((grant) => GRANT_TYPES.includes(grant as GrantType))) {
+/** @throws InvalidInputError unless `value` is a list of grant types the catalog knows. */
+export function assertGrantTypes(value: unknown, grants: GrantCatalog): asserts value is string[] {
+  if (
+    !Array.isArray(value) ||
+    !value.every((grant) => typeof grant === 'string' && grants.grantTypes.includes(grant))
+  ) {
     throw new InvalidInputError(
-      `grantTypes must only contain ${GRANT_TYPES.join(', ')}`,
+      `grantTypes must only contain ${grants.grantTypes.join(', ')}`,
       'grantTypes',
     );
   }
@@ -99,29 +96,41 @@ export function assertGrantTypes(value: unknown): asserts value is GrantType[] {
  */
 export const NO_SECRET_DIGEST = 'no-secret';
 
-/** client_credentials is for confidential clients only (RFC 6749 §4.4, SECURITY.md 7). */
-export function publicClientCredentialsError(): InvalidInputError {
+/** The first of `grantTypes` that only confidential clients may list, if any. */
+export function confidentialOnlyGrant(
+  grantTypes: readonly string[] | undefined,
+  grants: GrantCatalog,
+): string | undefined {
+  return grantTypes?.find((grant) => grants.requiresConfidentialClient(grant));
+}
+
+/**
+ * A public client asked for a grant only confidential clients may use, e.g. client_credentials
+ * (RFC 6749 §4.4, docs/security.md 7).
+ */
+export function confidentialOnlyGrantError(grantType: string): InvalidInputError {
   return new InvalidInputError(
-    'client_credentials is only allowed for confidential clients',
+    `${grantType} is only allowed for confidential clients`,
     'grantTypes',
   );
 }
 
 /** @throws InvalidInputError naming the first invalid field of a new client. */
-export function assertNewClient(client: NewClient): void {
+export function assertNewClient(client: NewClient, grants: GrantCatalog): void {
   assertNonEmptyString(client.clientName, 'clientName');
   assertClientType(client.clientType);
-  assertGrantTypes(client.grantTypes);
+  assertGrantTypes(client.grantTypes, grants);
   assertString(client.scope, 'scope');
-  if (client.clientType === 'public' && client.grantTypes.includes('client_credentials')) {
-    throw publicClientCredentialsError();
+  const confidentialOnly = confidentialOnlyGrant(client.grantTypes, grants);
+  if (client.clientType === 'public' && confidentialOnly !== undefined) {
+    throw confidentialOnlyGrantError(confidentialOnly);
   }
 }
 
 /** @throws InvalidInputError naming the first invalid field of a client change. */
-export function assertClientChanges(changes: ClientChanges): void {
+export function assertClientChanges(changes: ClientChanges, grants: GrantCatalog): void {
   if (changes.clientName !== undefined) assertNonEmptyString(changes.clientName, 'clientName');
-  if (changes.grantTypes !== undefined) assertGrantTypes(changes.grantTypes);
+  if (changes.grantTypes !== undefined) assertGrantTypes(changes.grantTypes, grants);
   if (changes.scope !== undefined) assertString(changes.scope, 'scope');
 }
 

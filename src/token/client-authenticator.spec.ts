@@ -3,6 +3,7 @@ import { OAuthException } from '../errors/oauth.exception.js';
 import { resolveSentinelOptions } from '../sentinel-options.js';
 import { MemoryClientStore } from '../storage/memory/memory-client.store.js';
 import { basic } from '../../test/token/token-testing.js';
+import { GrantRegistry } from './grants/grant-registry.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 
 const options = resolveSentinelOptions({ bcryptCost: 10, realm: 'unit-realm' });
@@ -32,7 +33,7 @@ const INVALID_CLIENT = {
 };
 
 describe('ClientAuthenticator (SECURITY.md 5)', () => {
-  const store = new MemoryClientStore();
+  const store = new MemoryClientStore(GrantRegistry.of());
   const authenticator = new ClientAuthenticator(store, options);
   let confidential: { id: string; secret: string };
   let publicId: string;

@@ -35,7 +35,13 @@ describe('TokenIssuerService (SECURITY.md 19–21)', () => {
     await backend.close();
   });
 
-  const issue = { clientId: 'client-1', userId: 'user-1', scope: 'read', withRefreshToken: true };
+  const issue = {
+    grantType: 'password',
+    clientId: 'client-1',
+    userId: 'user-1',
+    scope: 'read',
+    withRefreshToken: true,
+  };
 
   it('issues 256-bit base64url access and refresh tokens (SECURITY.md 21)', async () => {
     const { response } = await issuer.issue(issue);
@@ -55,6 +61,31 @@ describe('TokenIssuerService (SECURITY.md 19–21)', () => {
     // Presenting the stored digest as a token: its digest is not stored.
     expect(await backend.tokens.findByAccessDigest(digest(record.accessTokenDigest))).toBeNull();
     expect(await backend.cache.get(response.access_token)).toBeUndefined();
+  });
+
+  it('gives tokens the lifetimes of their grant type (grantLifetimes), falling back to the global ones', async () => {
+    const perGrant = await openTokenBackend('memory', 'issuer-lifetimes', {
+      accessTokenTtl: 600,
+      refreshTokenTtl: 7200,
+      grantLifetimes: { refresh_token: { accessTokenTtl: 60 }, password: { refreshTokenTtl: 90 } },
+    });
+    const perGrantModule = await tokenTestingModule(perGrant).compile();
+    try {
+      const perGrantIssuer = perGrantModule.get(TokenIssuerService);
+      const now = perGrant.clock.now();
+      const byPassword = await perGrantIssuer.issue(issue);
+      expect(byPassword.response.expires_in).toBe(600);
+      expect(byPassword.record.refreshExpiresAt!.getTime()).toBe(now + 90_000);
+      const byRefresh = await perGrantIssuer.issue({ ...issue, grantType: 'refresh_token' });
+      expect(byRefresh.response.expires_in).toBe(60);
+      expect(byRefresh.record.accessExpiresAt.getTime()).toBe(now + 60_000);
+      expect(byRefresh.record.refreshExpiresAt!.getTime()).toBe(now + 7_200_000);
+      const byOther = await perGrantIssuer.issue({ ...issue, grantType: 'client_credentials' });
+      expect(byOther.response.expires_in).toBe(600);
+    } finally {
+      await perGrantModule.close();
+      await perGrant.close();
+    }
   });
 
   it('takes lifetimes from the injected clock', async () => {

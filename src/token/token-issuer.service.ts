@@ -3,13 +3,22 @@ import { TokenCache } from '../cache/token-cache.js';
 import { Clock } from '../clock.js';
 import { digest } from '../crypto/digest.js';
 import { generateToken } from '../crypto/token-generator.js';
+import { lifetimesOf } from '../options/lifetime-options.js';
 import type { ResolvedSentinelOptions } from '../sentinel-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { TokenStore, type TokenRecord } from '../storage/token-store.js';
 import type { TokenResponse } from './grants/grant.js';
 
-/** What a grant decided; the issuer turns it into a stored record and a response. */
+/**
+ * What a grant decided; the issuer turns it into a stored record and a response.
+ * @publicApi
+ */
 export interface TokenIssue {
+  /**
+   * The grant type the tokens are issued for: their lifetimes are this grant's
+   * (`grantLifetimes`, else the global `accessTokenTtl` / `refreshTokenTtl`).
+   */
+  grantType: string;
   clientId: string;
   /** `null` when the token acts for the client itself. */
   userId: string | null;
@@ -21,6 +30,7 @@ export interface TokenIssue {
   familyId?: string;
 }
 
+/** What {@link TokenIssuerService.issue} returns: the token response and the stored record. */
 export interface IssuedTokens {
   response: TokenResponse;
   record: TokenRecord;
@@ -36,6 +46,8 @@ export interface IssuedTokens {
  *    store is the truth and the guard falls back to it on a miss.
  *
  * Refresh tokens expire `refreshTokenTtl` after THEIR issue (each rotation starts a new window).
+ * Lifetimes are those of the requesting grant type (`grantLifetimes`).
+ * @publicApi
  */
 @Injectable()
 export class TokenIssuerService {
@@ -53,7 +65,7 @@ export class TokenIssuerService {
     const now = this.clock.now();
     const accessToken = generateToken();
     const refreshToken = issue.withRefreshToken ? generateToken() : undefined;
-    const { accessTokenTtl, refreshTokenTtl } = this.options;
+    const { accessTokenTtl, refreshTokenTtl } = lifetimesOf(this.options, issue.grantType);
 
     const record = await this.tokens.insert({
       accessTokenDigest: digest(accessToken),

@@ -32,7 +32,13 @@ describe('TokenRevocationService (SECURITY.md 9)', () => {
     await backend.close();
   });
 
-  const base = { clientId: 'c1', userId: 'u1', scope: '', withRefreshToken: true };
+  const base = {
+    grantType: 'password',
+    clientId: 'c1',
+    userId: 'u1',
+    scope: '',
+    withRefreshToken: true,
+  };
 
   it('revokes a family in the store and tombstones every access token in the cache', async () => {
     const first = await issuer.issue(base);

@@ -37,9 +37,12 @@ export class TokenController {
   @Header('Pragma', 'no-cache')
   async token(@Req() request: unknown): Promise<TokenResponse> {
     const form = await this.formReader.read(request);
-    return this.tokenService.exchange(form, this.getAuthorization(request), {
-      address: this.getClientAddress(request),
-    });
+    return this.tokenService.exchange(
+      form,
+      this.getAuthorization(request),
+      { address: this.getClientAddress(request) },
+      request,
+    );
   }
 
   @Get()

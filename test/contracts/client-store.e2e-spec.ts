@@ -19,6 +19,7 @@ import {
   openCuttableConnection,
   rejectionOf,
 } from './storage-fixtures.js';
+import { GrantRegistry } from '../../src/token/grants/grant-registry.js';
 
 /** One backend under the contract: a fresh, empty store per test. */
 interface Backend {
@@ -27,18 +28,18 @@ interface Backend {
 }
 
 const openMemory = async (): Promise<Backend> => ({
-  fresh: async () => new MemoryClientStore(),
+  fresh: async () => new MemoryClientStore(GrantRegistry.of()),
   close: async () => undefined,
 });
 
 const openMongo = (sanitizeFilter: boolean) => async (): Promise<Backend> => {
   const connection = await openContractConnection('clients', sanitizeFilter);
   const model = connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema);
-  await new MongoClientStore(model).ensureIndexes();
+  await new MongoClientStore(model, GrantRegistry.of()).ensureIndexes();
   return {
     async fresh() {
       await model.deleteMany({});
-      return new MongoClientStore(model);
+      return new MongoClientStore(model, GrantRegistry.of());
     },
     close: () => dropAndClose(connection),
   };
@@ -313,7 +314,10 @@ describe(`MongoClientStore on ${MONGO_BACKEND}`, () => {
 
   beforeAll(async () => {
     connection = await openTestConnection('clients_at_rest');
-    store = new MongoClientStore(connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema));
+    store = new MongoClientStore(
+      connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema),
+      GrantRegistry.of(),
+    );
     await store.ensureIndexes();
   });
   afterAll(async () => {
@@ -344,7 +348,7 @@ describe(`MongoClientStore on ${MONGO_BACKEND}`, () => {
     const cuttable = await openCuttableConnection(uniqueDbName('clients_fault'));
     try {
       const model = cuttable.connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema);
-      const faulty = new MongoClientStore(model);
+      const faulty = new MongoClientStore(model, GrantRegistry.of());
       await model.init();
       expect(await faulty.findById('unknown-client')).toBeNull();
       await cuttable.connection.dropDatabase();

@@ -57,7 +57,9 @@ describe.each(BACKENDS)('refresh races on %s', (label, backend) => {
       warnings.push(String(message));
     });
   });
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   const reuseWarnings = () => warnings.filter((w) => w.includes('Refresh token reuse')).length;
 

@@ -16,11 +16,11 @@ import {
   TokenCache,
   TokenStore,
   UserRepository,
-  type GrantType,
   type NewClient,
   type SentinelModuleOptions,
 } from '../../src/index.js';
 import { MemoryClientStore } from '../../src/storage/memory/memory-client.store.js';
+import { GrantRegistry } from '../../src/token/grants/grant-registry.js';
 import {
   SENTINEL_CLIENT_MODEL,
   SentinelClientSchema,
@@ -95,13 +95,16 @@ export async function clientStoreBeforeStart(
 ): Promise<{ store: ClientStore; override?: ClientStore; close(): Promise<void> }> {
   const mongo = options.mongo;
   if (mongo === undefined || !('uri' in mongo)) {
-    const store = new MemoryClientStore();
+    const store = new MemoryClientStore(GrantRegistry.of());
     return { store, override: store, close: async () => undefined };
   }
   const connection = await mongoose
     .createConnection(mongoUrl(), { dbName: mongo.dbName, serverSelectionTimeoutMS: 5000 })
     .asPromise();
-  const store = new MongoClientStore(connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema));
+  const store = new MongoClientStore(
+    connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema),
+    GrantRegistry.of(),
+  );
   await store.ensureIndexes();
   return { store, close: () => connection.close() };
 }
@@ -118,7 +121,7 @@ export async function createTestClient(
   clients: ClientStore,
   overrides: Partial<NewClient> = {},
 ): Promise<TestClient> {
-  const grantTypes: GrantType[] = ['password', 'refresh_token'];
+  const grantTypes = ['password', 'refresh_token'];
   const { client, clientSecret } = await clients.create({
     clientName: 'protocol test client',
     clientType: 'confidential',

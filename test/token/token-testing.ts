@@ -15,7 +15,11 @@ import {
   type SentinelModuleOptions,
 } from '../../src/sentinel-options.js';
 import { SENTINEL_OPTIONS } from '../../src/sentinel.constants.js';
-import { ClientStore, type GrantType, type NewClient } from '../../src/storage/client-store.js';
+import {
+  ClientStore,
+  type NewClient,
+  type SentinelClient,
+} from '../../src/storage/client-store.js';
 import { MemoryClientStore } from '../../src/storage/memory/memory-client.store.js';
 import { MemoryTokenStore } from '../../src/storage/memory/memory-token.store.js';
 import { MemoryUserStore } from '../../src/storage/memory/memory-user.store.js';
@@ -30,6 +34,9 @@ import { SENTINEL_TOKEN_MODEL, SentinelTokenSchema } from '../../src/storage/mon
 import { SENTINEL_USER_MODEL, SentinelUserSchema } from '../../src/storage/mongo/user.schema.js';
 import { TokenStore } from '../../src/storage/token-store.js';
 import { UserRepository, UserStore } from '../../src/storage/user-store.js';
+import type { GrantContext, TokenForm } from '../../src/token/grants/grant.js';
+import { grantProviders } from '../../src/token/grants/grant-providers.js';
+import { GrantRegistry } from '../../src/token/grants/grant-registry.js';
 import { TOKEN_PROVIDERS } from '../../src/token/token.providers.js';
 import {
   dropAndClose,
@@ -103,6 +110,7 @@ export async function openTokenBackend(
 ): Promise<TokenBackend> {
   const clock = new FakeClock();
   const options = resolveSentinelOptions({ bcryptCost: 10, ...overrides });
+  const grants = GrantRegistry.of();
   // Cost 4 keeps the suites fast; the module itself refuses costs under 10.
   const hasher = new PasswordHasher(4);
   let users: UserRepository;
@@ -113,7 +121,7 @@ export async function openTokenBackend(
   let redis: Redis | undefined;
   if (kind === 'memory') {
     users = new MemoryUserStore(hasher);
-    clients = new MemoryClientStore();
+    clients = new MemoryClientStore(grants);
     tokens = new MemoryTokenStore();
     cache = new MemoryTokenCache({ now: () => clock.now() });
   } else {
@@ -124,6 +132,7 @@ export async function openTokenBackend(
     );
     const mongoClients = new MongoClientStore(
       connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema),
+      grants,
     );
     const mongoTokens = new MongoTokenStore(
       connection.model(SENTINEL_TOKEN_MODEL, SentinelTokenSchema),
@@ -147,6 +156,7 @@ export async function openTokenBackend(
     { provide: ClientStore, useValue: clients },
     { provide: TokenStore, useValue: tokens },
     { provide: TokenCache, useValue: cache },
+    ...grantProviders(grants),
   ];
   return {
     kind,
@@ -169,7 +179,7 @@ export async function createClient(
   clients: ClientStore,
   overrides: Partial<NewClient> = {},
 ): Promise<{ clientId: string; clientSecret?: string }> {
-  const grantTypes: GrantType[] = ['password', 'refresh_token'];
+  const grantTypes = ['password', 'refresh_token'];
   const { client, clientSecret } = await clients.create({
     clientName: 'test client',
     clientType: 'confidential',
@@ -212,4 +222,9 @@ export async function oauthError(promise: Promise<unknown>): Promise<{
     throw error;
   }
   throw new Error('expected an OAuthException, but the call succeeded');
+}
+
+/** The context the token service hands a grant, for calling a grant directly. */
+export function grantContext(form: TokenForm, client: SentinelClient): GrantContext {
+  return { form, client, origin: {}, request: undefined };
 }

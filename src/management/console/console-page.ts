@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SentinelConfigError, type ResolvedSentinelOptions } from '../../sentinel-options.js';
+import type { GrantCatalog } from '../../storage/client-store.js';
+import { DEFAULT_GRANT_TYPES } from '../dto/client.dto.js';
 import { consoleHtml } from './console.html.js';
 import { CONSOLE_SCRIPT } from './console.script.js';
 import { CONSOLE_STYLES } from './console.styles.js';
@@ -27,7 +29,7 @@ const COMMON_HEADERS = {
  * nothing else is — no other script, style, frame, form target or base URL; `fetch` to this
  * origin only.
  */
-export function builtInConsolePage(): ConsolePage {
+export function builtInConsolePage(grants: GrantCatalog): ConsolePage {
   const csp = [
     "default-src 'none'",
     `script-src '${cspHash(CONSOLE_SCRIPT)}'`,
@@ -39,7 +41,10 @@ export function builtInConsolePage(): ConsolePage {
     "frame-ancestors 'none'",
   ].join('; ');
   return {
-    html: consoleHtml(CONSOLE_STYLES, CONSOLE_SCRIPT),
+    html: consoleHtml(CONSOLE_STYLES, CONSOLE_SCRIPT, {
+      grantTypes: grants.grantTypes,
+      checkedByDefault: DEFAULT_GRANT_TYPES,
+    }),
     headers: { ...COMMON_HEADERS, 'Content-Security-Policy': csp },
   };
 }
@@ -73,9 +78,12 @@ export async function fileConsolePage(path: string): Promise<ConsolePage> {
 }
 
 /** The page the options ask for. */
-export function loadConsolePage(options: ResolvedSentinelOptions): Promise<ConsolePage> {
+export function loadConsolePage(
+  options: ResolvedSentinelOptions,
+  grants: GrantCatalog,
+): Promise<ConsolePage> {
   const file = options.management.consoleFile;
-  return file === undefined ? Promise.resolve(builtInConsolePage()) : fileConsolePage(file);
+  return file === undefined ? Promise.resolve(builtInConsolePage(grants)) : fileConsolePage(file);
 }
 
 /** A CSP source expression allowing exactly this inline script or style. */

@@ -1,9 +1,37 @@
+/** The grant types a client may list (the grant registry) and those ticked for a new client. */
+export interface ConsoleGrantChoices {
+  grantTypes: readonly string[];
+  checkedByDefault: readonly string[];
+}
+
+/**
+ * One checkbox per registered grant type. The script reads this list for the edit form too, so
+ * the page's script has no grant list of its own and its CSP hash does not depend on the host's
+ * grants. Grant types of host grants are escaped like any text.
+ */
+function grantCheckboxes({ grantTypes, checkedByDefault }: ConsoleGrantChoices): string {
+  return grantTypes
+    .map((grant) => {
+      const name = escapeHtml(grant);
+      const checked = checkedByDefault.includes(grant) ? ' checked' : '';
+      return `<label class="check grant"><input type="checkbox" name="grant_types" value="${name}"${checked}>${name}</label>`;
+    })
+    .join('\n            ');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!,
+  );
+}
+
 /**
  * The console's markup. Style and script are inlined (and allowed by their CSP hashes) so the
  * page is one response that works under any prefix: the script derives every API URL from the
  * page's own location, never from a path baked in here.
  */
-export function consoleHtml(styles: string, script: string): string {
+export function consoleHtml(styles: string, script: string, grants: ConsoleGrantChoices): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -89,9 +117,7 @@ export function consoleHtml(styles: string, script: string): string {
           <label>Type<select name="client_type"><option value="confidential">confidential (has a secret)</option><option value="public">public (no secret)</option></select></label>
           <fieldset>
             <legend>Grant types</legend>
-            <label class="check grant"><input type="checkbox" name="grant_types" value="password" checked>password</label>
-            <label class="check grant"><input type="checkbox" name="grant_types" value="refresh_token" checked>refresh_token</label>
-            <label class="check grant"><input type="checkbox" name="grant_types" value="client_credentials">client_credentials</label>
+            ${grantCheckboxes(grants)}
           </fieldset>
           <label>Scope<input type="text" name="scope" placeholder="e.g. read write"><span class="hint">Scopes the client may request.</span></label>
           <button type="submit" class="btn primary">Create client</button>

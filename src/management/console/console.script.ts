@@ -317,7 +317,8 @@ export const CONSOLE_SCRIPT = String.raw`
     var form = $('detail-form');
     var name = h('input', { type: 'text', name: 'client_name', value: client.client_name });
     var scope = h('input', { type: 'text', name: 'scope', value: client.scope });
-    var grants = ['password', 'refresh_token', 'client_credentials'].map(function (grant) {
+    var registered = Array.prototype.map.call(document.querySelectorAll('#client-create input[name=grant_types]'), function (input) { return input.value; });
+    var grants = registered.map(function (grant) {
       return h('input', { type: 'checkbox', name: 'grant_types', value: grant, checked: client.grant_types.indexOf(grant) >= 0 });
     });
     form.replaceChildren(

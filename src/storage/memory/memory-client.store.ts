@@ -3,6 +3,7 @@ import { digest } from '../../crypto/digest.js';
 import { generateToken } from '../../crypto/token-generator.js';
 import type {
   ClientChanges,
+  GrantCatalog,
   ClientQuery,
   ClientStore,
   ClientWithSecret,
@@ -17,7 +18,8 @@ import {
   isQueryString,
   newRecordId,
   NO_SECRET_DIGEST,
-  publicClientCredentialsError,
+  confidentialOnlyGrant,
+  confidentialOnlyGrantError,
 } from '../store-input.js';
 import type { Page } from '../user-store.js';
 
@@ -34,6 +36,9 @@ interface StoredClient extends SentinelClient {
 export class MemoryClientStore implements ClientStore {
   private readonly clients = new Map<string, StoredClient>();
 
+  /** @param grants the grant types clients may list (the module's grant registry). */
+  constructor(private readonly grants: GrantCatalog) {}
+
   async findById(clientId: string): Promise<SentinelClient | null> {
     const stored = isQueryString(clientId) ? this.clients.get(clientId) : undefined;
     return stored ? toClient(stored) : null;
@@ -49,7 +54,7 @@ export class MemoryClientStore implements ClientStore {
   }
 
   async create(client: NewClient): Promise<ClientWithSecret> {
-    assertNewClient(client);
+    assertNewClient(client, this.grants);
     const clientId = generateToken();
     if (this.clients.has(clientId)) throw new ConflictError('clientId already exists', 'clientId');
     const clientSecret = client.clientType === 'confidential' ? generateToken() : undefined;
@@ -81,18 +86,19 @@ export class MemoryClientStore implements ClientStore {
     return { items, total: all.length, page, perPage };
   }
 
-  /** @throws InvalidInputError `grantTypes` when a public client would get client_credentials. */
+  /** @throws InvalidInputError `grantTypes` when a public client would get a confidential-only grant. */
   async update(clientId: string, changes: ClientChanges): Promise<SentinelClient | null> {
     if (!isQueryString(clientId)) return null;
-    assertClientChanges(changes);
+    assertClientChanges(changes, this.grants);
     const stored = this.clients.get(clientId);
     if (!stored) return null;
     const { clientName, grantTypes, scope } = changes;
     if (clientName === undefined && grantTypes === undefined && scope === undefined) {
       return toClient(stored);
     }
-    if (stored.clientType === 'public' && grantTypes?.includes('client_credentials')) {
-      throw publicClientCredentialsError();
+    const confidentialOnly = confidentialOnlyGrant(grantTypes, this.grants);
+    if (stored.clientType === 'public' && confidentialOnly !== undefined) {
+      throw confidentialOnlyGrantError(confidentialOnly);
     }
     if (clientName !== undefined) stored.clientName = clientName;
     if (grantTypes !== undefined) stored.grantTypes = [...new Set(grantTypes)];

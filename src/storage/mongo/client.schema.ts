@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { CLIENTS_COLLECTION } from '../../sentinel.constants.js';
-import { GRANT_TYPES, type ClientType, type GrantType } from '../client-store.js';
+import type { ClientType } from '../client-store.js';
 
 /** A registered client in `sentinel_clients`. The secret exists only as a SHA-256 digest (SECURITY.md 20). */
 @Schema({ collection: CLIENTS_COLLECTION, timestamps: true, versionKey: false })
@@ -15,8 +15,12 @@ export class SentinelClientDocument {
   @Prop({ type: String, required: true, enum: ['public', 'confidential'] })
   clientType!: ClientType;
 
-  @Prop({ type: [String], enum: GRANT_TYPES, default: [] })
-  grantTypes!: GrantType[];
+  /**
+   * No schema `enum`: the grant types are the module's registry (built-in and host grants), which
+   * the store checks before every write (store-input.ts `assertGrantTypes`).
+   */
+  @Prop({ type: [String], default: [] })
+  grantTypes!: string[];
 
   @Prop({ type: String, default: '' })
   scope!: string;

@@ -4,6 +4,7 @@ import { digest } from '../../crypto/digest.js';
 import { generateToken } from '../../crypto/token-generator.js';
 import type {
   ClientChanges,
+  GrantCatalog,
   ClientQuery,
   ClientStore,
   ClientWithSecret,
@@ -16,7 +17,8 @@ import {
   assertPage,
   isQueryString,
   NO_SECRET_DIGEST,
-  publicClientCredentialsError,
+  confidentialOnlyGrant,
+  confidentialOnlyGrantError,
 } from '../store-input.js';
 import type { Page } from '../user-store.js';
 import type { SentinelClientDocument, SentinelClientModel } from './client.schema.js';
@@ -34,7 +36,14 @@ const WITHOUT_SECRET = { secretDigest: 0 } as const;
 export class MongoClientStore implements ClientStore {
   private readonly model: Model<SentinelClientDocument>;
 
-  constructor(model: SentinelClientModel) {
+  /**
+   * @param model the `sentinel_clients` model.
+   * @param grants the grant types clients may list (the module's grant registry).
+   */
+  constructor(
+    model: SentinelClientModel,
+    private readonly grants: GrantCatalog,
+  ) {
     this.model = model;
   }
 
@@ -61,7 +70,7 @@ export class MongoClientStore implements ClientStore {
   }
 
   async create(client: NewClient): Promise<ClientWithSecret> {
-    assertNewClient(client);
+    assertNewClient(client, this.grants);
     const clientSecret = client.clientType === 'confidential' ? generateToken() : undefined;
     const created = await mongoCall(
       () =>
@@ -97,21 +106,20 @@ export class MongoClientStore implements ClientStore {
     return { items: docs.map(toClient), total, page, perPage };
   }
 
-  /** @throws InvalidInputError `grantTypes` when a public client would get client_credentials. */
+  /** @throws InvalidInputError `grantTypes` when a public client would get a confidential-only grant. */
   async update(clientId: string, changes: ClientChanges): Promise<SentinelClient | null> {
     if (!isQueryString(clientId)) return null;
-    assertClientChanges(changes);
+    assertClientChanges(changes, this.grants);
     const set: ClientChanges = {};
     if (changes.clientName !== undefined) set.clientName = changes.clientName;
     if (changes.grantTypes !== undefined) set.grantTypes = [...new Set(changes.grantTypes)];
     if (changes.scope !== undefined) set.scope = changes.scope;
     if (Object.keys(set).length === 0) return this.findById(clientId);
-    // client_credentials needs a confidential client; the condition sits in the filter so the
-    // check and the write are one operation.
-    const confidentialOnly = set.grantTypes?.includes('client_credentials') ?? false;
-    const filter: QueryFilter<SentinelClientDocument> = confidentialOnly
-      ? { clientId, clientType: 'confidential' }
-      : { clientId };
+    // A confidential-only grant (client_credentials) needs a confidential client; the condition
+    // sits in the filter so the check and the write are one operation.
+    const confidentialOnly = confidentialOnlyGrant(set.grantTypes, this.grants);
+    const filter: QueryFilter<SentinelClientDocument> =
+      confidentialOnly !== undefined ? { clientId, clientType: 'confidential' } : { clientId };
     const doc = await mongoCall(() =>
       this.model
         .findOneAndUpdate(filter, { $set: set }, { returnDocument: 'after' })
@@ -119,8 +127,8 @@ export class MongoClientStore implements ClientStore {
         .exec(),
     );
     if (doc) return toClient(doc);
-    if (confidentialOnly && (await this.findById(clientId))) {
-      throw publicClientCredentialsError();
+    if (confidentialOnly !== undefined && (await this.findById(clientId))) {
+      throw confidentialOnlyGrantError(confidentialOnly);
     }
     return null;
   }

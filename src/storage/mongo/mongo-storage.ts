@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import mongoose, { type Connection } from 'mongoose';
 import type { PasswordHasher } from '../../crypto/password-hasher.js';
 import { SentinelConfigError, type ResolvedSentinelOptions } from '../../sentinel-options.js';
+import type { GrantCatalog } from '../client-store.js';
 import type { SentinelStorage } from '../storage.factory.js';
 import { SENTINEL_CLIENT_MODEL, SentinelClientSchema } from './client.schema.js';
 import { MongoClientStore } from './mongo-client.store.js';
@@ -15,6 +16,7 @@ export async function createMongoStorage(
   mongo: NonNullable<ResolvedSentinelOptions['mongo']>,
   options: ResolvedSentinelOptions,
   hasher: PasswordHasher,
+  grants: GrantCatalog,
   hostConnection: Connection | null,
 ): Promise<SentinelStorage> {
   const { connection, owned } = await openConnection(mongo, hostConnection, options.mongoTimeoutMs);
@@ -24,6 +26,7 @@ export async function createMongoStorage(
   );
   const clients = new MongoClientStore(
     connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema),
+    grants,
   );
   const tokens = new MongoTokenStore(connection.model(SENTINEL_TOKEN_MODEL, SentinelTokenSchema));
   // Unique indexes exist before the first request, so duplicates are conflicts, not races.

@@ -4,12 +4,14 @@ import { digest } from '../../crypto/digest.js';
 import type { SentinelClient } from '../../storage/client-store.js';
 import {
   createClient,
+  grantContext,
   oauthError,
   openTokenBackend,
   tokenTestingModule,
   type TokenBackend,
 } from '../../../test/token/token-testing.js';
-import { TOKEN_GRANTS, type Grant } from './grant.js';
+import type { Grant } from './grant.js';
+import { TOKEN_GRANTS } from './grant-providers.js';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 
 describe('ClientCredentialsGrant (RFC 6749 §4.4; SECURITY.md 7)', () => {
@@ -35,12 +37,12 @@ describe('ClientCredentialsGrant (RFC 6749 §4.4; SECURITY.md 7)', () => {
   });
 
   it('is registered with the token service', () => {
-    const grants = module.get<Grant[]>(TOKEN_GRANTS);
-    expect(grants.map((g) => g.grantType)).toContain('client_credentials');
+    const grants = module.get<ReadonlyMap<string, Grant>>(TOKEN_GRANTS);
+    expect(grants.get('client_credentials')).toBe(grant);
   });
 
   it('issues an access token without a user and without a refresh token', async () => {
-    const response = await grant.handle({}, service);
+    const response = await grant.handle(grantContext({}, service));
     expect(response).toEqual({
       access_token: expect.any(String),
       token_type: 'Bearer',
@@ -57,17 +59,19 @@ describe('ClientCredentialsGrant (RFC 6749 §4.4; SECURITY.md 7)', () => {
   });
 
   it('narrows to the requested scope', async () => {
-    expect((await grant.handle({ scope: 'reports:read' }, service)).scope).toBe('reports:read');
+    expect((await grant.handle(grantContext({ scope: 'reports:read' }, service))).scope).toBe(
+      'reports:read',
+    );
   });
 
   it('refuses a scope beyond the client’s with invalid_scope', async () => {
-    const error = await oauthError(grant.handle({ scope: 'admin' }, service));
+    const error = await oauthError(grant.handle(grantContext({ scope: 'admin' }, service)));
     expect(error.status).toBe(400);
     expect(error.body).toMatchObject({ error: 'invalid_scope' });
   });
 
   it('refuses a malformed scope with invalid_scope', async () => {
-    const error = await oauthError(grant.handle({ scope: 'a"b' }, service));
+    const error = await oauthError(grant.handle(grantContext({ scope: 'a"b' }, service)));
     expect(error.body).toMatchObject({ error: 'invalid_scope' });
   });
 
@@ -77,7 +81,7 @@ describe('ClientCredentialsGrant (RFC 6749 §4.4; SECURITY.md 7)', () => {
       clientType: 'public',
       grantTypes: ['client_credentials'],
     };
-    const error = await oauthError(grant.handle({}, rogue));
+    const error = await oauthError(grant.handle(grantContext({}, rogue)));
     expect(error.status).toBe(400);
     expect(error.body).toMatchObject({ error: 'unauthorized_client' });
   });

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { OAuthException } from '../../errors/oauth.exception.js';
-import type { SentinelClient } from '../../storage/client-store.js';
 import { parseScope, resolveScope } from '../scope.js';
 import { TokenIssuerService } from '../token-issuer.service.js';
-import type { Grant, TokenForm, TokenResponse } from './grant.js';
+import type { Grant, GrantContext, TokenResponse } from './grant.js';
 
 /**
  * Client Credentials grant (RFC 6749 §4.4): a backend service gets a token for itself, with no
@@ -19,11 +18,9 @@ import type { Grant, TokenForm, TokenResponse } from './grant.js';
  */
 @Injectable()
 export class ClientCredentialsGrant implements Grant {
-  readonly grantType = 'client_credentials' as const;
-
   constructor(private readonly issuer: TokenIssuerService) {}
 
-  async handle(request: TokenForm, client: SentinelClient): Promise<TokenResponse> {
+  async handle({ form: request, client }: GrantContext): Promise<TokenResponse> {
     if (client.clientType !== 'confidential') {
       throw OAuthException.unauthorizedClient(
         'Only confidential clients may use the client_credentials grant',
@@ -32,6 +29,7 @@ export class ClientCredentialsGrant implements Grant {
     const requested = request.scope === undefined ? undefined : parseScope(request.scope);
     const scope = resolveScope(requested, { client: client.scope });
     const { response } = await this.issuer.issue({
+      grantType: 'client_credentials',
       clientId: client.clientId,
       userId: null,
       scope,

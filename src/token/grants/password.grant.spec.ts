@@ -4,6 +4,7 @@ import { digest } from '../../crypto/digest.js';
 import type { SentinelClient } from '../../storage/client-store.js';
 import {
   createClient,
+  grantContext,
   oauthError,
   openTokenBackend,
   tokenTestingModule,
@@ -37,7 +38,7 @@ describe('PasswordGrant (RFC 6749 §4.3; SECURITY.md 4, 6)', () => {
   });
 
   const login = (extra: Record<string, string> = {}, forClient = client) =>
-    grant.handle({ username: 'alice', password: 'wonderland', ...extra }, forClient);
+    grant.handle(grantContext({ username: 'alice', password: 'wonderland', ...extra }, forClient));
 
   it('issues a Bearer pair with the client’s full scope when scope is omitted', async () => {
     const response = await login();
@@ -78,8 +79,10 @@ describe('PasswordGrant (RFC 6749 §4.3; SECURITY.md 4, 6)', () => {
 
   it('limits a user with a scope to it, by default and on request', async () => {
     const reader = { username: 'reader', password: 'books' };
-    expect((await grant.handle(reader, client)).scope).toBe('read');
-    const result = await oauthError(grant.handle({ ...reader, scope: 'write' }, client));
+    expect((await grant.handle(grantContext(reader, client))).scope).toBe('read');
+    const result = await oauthError(
+      grant.handle(grantContext({ ...reader, scope: 'write' }, client)),
+    );
     expect(result.body).toMatchObject({ error: 'invalid_scope' });
   });
 
@@ -88,7 +91,7 @@ describe('PasswordGrant (RFC 6749 §4.3; SECURITY.md 4, 6)', () => {
     async (name) => {
       const form: Record<string, string> = { username: 'alice', password: 'wonderland' };
       delete form[name];
-      const result = await oauthError(grant.handle(form, client));
+      const result = await oauthError(grant.handle(grantContext(form, client)));
       expect(result).toEqual({
         status: 400,
         headers: {},
@@ -98,8 +101,12 @@ describe('PasswordGrant (RFC 6749 §4.3; SECURITY.md 4, 6)', () => {
   );
 
   it('gives byte-identical invalid_grant for an unknown user and a wrong password', async () => {
-    const unknown = await oauthError(grant.handle({ username: 'mallory', password: 'x' }, client));
-    const wrong = await oauthError(grant.handle({ username: 'alice', password: 'x' }, client));
+    const unknown = await oauthError(
+      grant.handle(grantContext({ username: 'mallory', password: 'x' }, client)),
+    );
+    const wrong = await oauthError(
+      grant.handle(grantContext({ username: 'alice', password: 'x' }, client)),
+    );
     expect(JSON.stringify(unknown)).toBe(JSON.stringify(wrong));
     expect(wrong).toEqual({
       status: 400,
@@ -109,7 +116,9 @@ describe('PasswordGrant (RFC 6749 §4.3; SECURITY.md 4, 6)', () => {
   });
 
   it('refuses a disabled user with the same invalid_grant', async () => {
-    const result = await oauthError(grant.handle({ username: 'gone', password: 'away' }, client));
+    const result = await oauthError(
+      grant.handle(grantContext({ username: 'gone', password: 'away' }, client)),
+    );
     expect(result.body).toEqual({ error: 'invalid_grant', error_description: INVALID_CREDENTIALS });
   });
 

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BruteForceLimiter } from '../../abuse/brute-force.limiter.js';
-import type { RequestOrigin } from '../../abuse/client-address.js';
 import { OAuthException } from '../../errors/oauth.exception.js';
-import type { SentinelClient } from '../../storage/client-store.js';
 import { UserStore } from '../../storage/user-store.js';
 import { parseScope, resolveScope } from '../scope.js';
 import { TokenIssuerService } from '../token-issuer.service.js';
-import type { Grant, TokenForm, TokenResponse } from './grant.js';
+import type { Grant, GrantContext, TokenResponse } from './grant.js';
 
 /** The one description for an unknown user, a wrong password and a disabled user (SECURITY.md 4). */
 export const INVALID_CREDENTIALS = 'Invalid resource owner credentials';
@@ -27,19 +25,13 @@ export const INVALID_CREDENTIALS = 'Invalid resource owner credentials';
  */
 @Injectable()
 export class PasswordGrant implements Grant {
-  readonly grantType = 'password' as const;
-
   constructor(
     @Inject(UserStore) private readonly users: UserStore,
     private readonly issuer: TokenIssuerService,
     private readonly limiter: BruteForceLimiter,
   ) {}
 
-  async handle(
-    request: TokenForm,
-    client: SentinelClient,
-    origin: RequestOrigin = {},
-  ): Promise<TokenResponse> {
+  async handle({ form: request, client, origin }: GrantContext): Promise<TokenResponse> {
     const { username, password } = request;
     if (username === undefined) throw OAuthException.invalidRequest('Missing parameter: username');
     if (password === undefined) throw OAuthException.invalidRequest('Missing parameter: password');
@@ -62,6 +54,7 @@ export class PasswordGrant implements Grant {
 
     const scope = resolveScope(requested, { client: client.scope, user: user.scope });
     const { response } = await this.issuer.issue({
+      grantType: 'password',
       clientId: client.clientId,
       userId: user.id,
       scope,

@@ -7,6 +7,7 @@ import { StorageUnavailableError } from '../../storage/storage.errors.js';
 import { TokenStore } from '../../storage/token-store.js';
 import {
   createClient,
+  grantContext,
   oauthError,
   openTokenBackend,
   tokenTestingModule,
@@ -43,7 +44,7 @@ describe('RefreshTokenGrant (RFC 6749 §6, RFC 9700 §4.14; SECURITY.md 6, 9, 19
     userId = (await backend.users.create({ username: 'alice', password: 'wonderland' })).id;
     login = await module
       .get(PasswordGrant)
-      .handle({ username: 'alice', password: 'wonderland' }, client);
+      .handle(grantContext({ username: 'alice', password: 'wonderland' }, client));
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
 
@@ -54,7 +55,7 @@ describe('RefreshTokenGrant (RFC 6749 §6, RFC 9700 §4.14; SECURITY.md 6, 9, 19
   });
 
   const refresh = (token = login.refresh_token!, extra: Record<string, string> = {}, by = client) =>
-    grant.handle({ refresh_token: token, ...extra }, by);
+    grant.handle(grantContext({ refresh_token: token, ...extra }, by));
   const recordOf = (response: TokenResponse) =>
     backend.tokens.findByAccessDigest(digest(response.access_token));
 
@@ -76,7 +77,7 @@ describe('RefreshTokenGrant (RFC 6749 §6, RFC 9700 §4.14; SECURITY.md 6, 9, 19
   });
 
   it('answers a missing refresh_token with invalid_request', async () => {
-    expect((await oauthError(grant.handle({}, client))).body).toMatchObject({
+    expect((await oauthError(grant.handle(grantContext({}, client)))).body).toMatchObject({
       error: 'invalid_request',
     });
   });
@@ -133,7 +134,7 @@ describe('RefreshTokenGrant (RFC 6749 §6, RFC 9700 §4.14; SECURITY.md 6, 9, 19
     const third = await refresh(second.refresh_token);
     const unrelated = await module
       .get(PasswordGrant)
-      .handle({ username: 'alice', password: 'wonderland' }, client);
+      .handle(grantContext({ username: 'alice', password: 'wonderland' }, client));
 
     expect(await oauthError(refresh(login.refresh_token))).toEqual(INVALID_GRANT);
 

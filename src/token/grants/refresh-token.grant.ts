@@ -10,7 +10,7 @@ import { UserStore, type SentinelUser } from '../../storage/user-store.js';
 import { parseScope, resolveScope } from '../scope.js';
 import { TokenIssuerService } from '../token-issuer.service.js';
 import { TokenRevocationService } from '../token-revocation.service.js';
-import type { Grant, TokenForm, TokenResponse } from './grant.js';
+import type { Grant, GrantContext, TokenResponse } from './grant.js';
 
 /** One description for every unusable refresh token, so a foreign client learns nothing. */
 export const INVALID_REFRESH_TOKEN = 'Invalid refresh token';
@@ -41,7 +41,6 @@ export const INVALID_REFRESH_TOKEN = 'Invalid refresh token';
  */
 @Injectable()
 export class RefreshTokenGrant implements Grant {
-  readonly grantType = 'refresh_token' as const;
   private readonly logger = new Logger('SentinelRefreshTokenGrant');
 
   constructor(
@@ -53,7 +52,7 @@ export class RefreshTokenGrant implements Grant {
     private readonly revocation: TokenRevocationService,
   ) {}
 
-  async handle(request: TokenForm, client: SentinelClient): Promise<TokenResponse> {
+  async handle({ form: request, client }: GrantContext): Promise<TokenResponse> {
     const refreshToken = request.refresh_token;
     if (refreshToken === undefined) {
       throw OAuthException.invalidRequest('Missing parameter: refresh_token');
@@ -94,6 +93,7 @@ export class RefreshTokenGrant implements Grant {
     let issued;
     try {
       issued = await this.issuer.issue({
+        grantType: 'refresh_token',
         clientId: client.clientId,
         userId: user.id,
         scope,

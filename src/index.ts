@@ -3,14 +3,19 @@
 /** @publicApi */
 export { SentinelModule, type SentinelResourceServerOptions } from './sentinel.module.js';
 /** @publicApi */
-export type { SentinelModuleExtras, SentinelRouteOptions } from './sentinel.module-definition.js';
+export type { SentinelModuleExtras } from './sentinel.module-definition.js';
+/** @publicApi */
+export type { SentinelRouteOptions } from './options/route-options.js';
+/** @publicApi */
+export { SentinelConfigError } from './options/option-checks.js';
+/** @publicApi */
+export { METADATA_WELL_KNOWN_PATH } from './options/protocol-options.js';
+/** @publicApi */
+export type { ResolvedSentinelOptions } from './options/resolved-options.js';
+/** @publicApi */
+export type { TokenLifetimes } from './options/lifetime-options.js';
 /** @publicApi */
 export {
-  SENTINEL_DEFAULTS,
-  SentinelConfigError,
-  resolveSentinelOptions,
-  type ResolvedSentinelOptions,
-  METADATA_WELL_KNOWN_PATH,
   type SentinelBruteForceOptions,
   type SentinelIntrospectionOptions,
   type SentinelLockoutPolicy,
@@ -19,6 +24,7 @@ export {
   type SentinelRateLimitOptions,
   type SentinelMongoConfig,
   type SentinelRedisConfig,
+  type SentinelTokenLifetimes,
 } from './sentinel-options.js';
 /** @publicApi */
 export { SENTINEL_OPTIONS, SENTINEL_REDIS } from './sentinel.constants.js';

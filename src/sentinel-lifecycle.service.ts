@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { SentinelCache } from './cache/cache.factory.js';
 import { managementWarning } from './management/management-mount.js';
-import type { ResolvedSentinelOptions } from './sentinel-options.js';
+import type { ResolvedSentinelOptions } from './options/resolved-options.js';
 import { SENTINEL_CACHE, SENTINEL_OPTIONS, SENTINEL_STORAGE } from './sentinel.constants.js';
 import type { SentinelStorage } from './storage/storage.factory.js';
 

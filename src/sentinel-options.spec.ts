@@ -1,10 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import {
-  resolveSentinelOptions,
-  SENTINEL_DEFAULTS,
-  SentinelConfigError,
-} from './sentinel-options.js';
+import { resolveSentinelOptions } from './options/resolve-options.js';
+import { SENTINEL_DEFAULTS } from './options/option-defaults.js';
+import { SentinelConfigError } from './options/option-checks.js';
 import { errorUriOf } from './options/error-uri-options.js';
 import { lifetimesOf } from './options/lifetime-options.js';
 import { GrantRegistry } from './token/grants/grant-registry.js';

@@ -1,21 +1,7 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { SentinelRouteOptions } from './options/route-options.js';
 import type { SentinelModuleOptions } from './sentinel-options.js';
 import type { GrantRegistration } from './token/grants/grant.js';
-
-/**
- * Route options: Nest builds the router before async providers resolve, so they are static.
- * `issuer` is one of them because its path decides where the metadata is mounted (RFC 8414 §3.1).
- */
-export type SentinelRouteOptions = Pick<
-  SentinelModuleOptions,
-  | 'routePrefix'
-  | 'tokenPath'
-  | 'managementPath'
-  | 'revocationPath'
-  | 'introspectionPath'
-  | 'metadata'
-  | 'issuer'
->;
 
 /** Options that shape the module itself rather than its behaviour. */
 export interface SentinelModuleExtras {

@@ -1,54 +1,29 @@
-import {
-  Module,
-  type DynamicModule,
-  type InjectionToken,
-  type Provider,
-  type Type,
-} from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { createCache, type SentinelCache } from './cache/cache.factory.js';
-import { CACHE_PROVIDERS } from './cache/cache.providers.js';
-import { TokenCache } from './cache/token-cache.js';
-import { Clock, systemClock } from './clock.js';
-import { PasswordHasher } from './crypto/password-hasher.js';
-import { GUARD_PROVIDERS } from './guard/guard.providers.js';
-import { createManagementControllers } from './management/management.controllers.js';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { managementMountPath } from './management/management-mount.js';
-import { MANAGEMENT_PROVIDERS } from './management/management.providers.js';
-import { SentinelLifecycle } from './sentinel-lifecycle.service.js';
+import { SentinelConfigError } from './options/option-checks.js';
+import { resolveSentinelOptions } from './options/resolve-options.js';
+import type { ResolvedSentinelOptions } from './options/resolved-options.js';
 import {
-  resolveSentinelOptions,
-  SentinelConfigError,
-  type ResolvedSentinelOptions,
-  type SentinelModuleOptions,
-  type SentinelRedisConfig,
-} from './sentinel-options.js';
-import { pickRoutes, withMountedRoutes } from './sentinel-routes.js';
-import {
-  SENTINEL_CACHE,
-  SENTINEL_OPTIONS,
-  SENTINEL_REDIS,
-  SENTINEL_ROUTES,
-  SENTINEL_STORAGE,
-  SENTINEL_HOST_CONNECTION,
-} from './sentinel.constants.js';
+  pickRoutes,
+  withMountedRoutes,
+  type SentinelRouteOptions,
+} from './options/route-options.js';
+import type { SentinelModuleOptions, SentinelRedisConfig } from './sentinel-options.js';
+import { sentinelControllers } from './sentinel.controllers.js';
+import { SENTINEL_OPTIONS, SENTINEL_ROUTES } from './sentinel.constants.js';
 import {
   SENTINEL_ASYNC_OPTIONS_TYPE,
   SENTINEL_MODULE_OPTIONS,
   SENTINEL_OPTIONS_TYPE,
   SentinelConfigurableModule,
-  type SentinelRouteOptions,
 } from './sentinel.module-definition.js';
-import { ClientStore } from './storage/client-store.js';
-import { hostConnectionToken } from './storage/host-connection-token.js';
-import { createStorage, type SentinelStorage } from './storage/storage.factory.js';
-import { TokenStore } from './storage/token-store.js';
-import { UserRepository, UserStore } from './storage/user-store.js';
-import { createProtocolControllers } from './token/protocol-controllers.js';
-import { createTokenController } from './token/token.controller.js';
-import { grantProviders } from './token/grants/grant-providers.js';
+import {
+  AUTHORIZATION_SERVER_EXPORTS,
+  authorizationServerProviders,
+  RESOURCE_SIDE_EXPORTS,
+  RESOURCE_SIDE_PROVIDERS,
+} from './sentinel.providers.js';
 import { GrantRegistry } from './token/grants/grant-registry.js';
-import { TOKEN_PROVIDERS } from './token/token.providers.js';
 
 /**
  * The authorization server as a module: token endpoint, OAuthGuard, storage and cache.
@@ -61,40 +36,72 @@ import { TOKEN_PROVIDERS } from './token/token.providers.js';
  */
 @Module({})
 export class SentinelModule extends SentinelConfigurableModule {
-  /** Registers the module with options known up front. Bad options throw here, naming the field. */
+  /**
+   * Registers the module with options known up front, resolved once, here. A bad option fails
+   * the app's start-up (`NestFactory.create`) with one line naming the field, as it does with
+   * `forRootAsync`.
+   */
   static override forRoot(options: typeof SENTINEL_OPTIONS_TYPE = {}): DynamicModule {
-    const grants = GrantRegistry.of(options.grants);
-    const resolved = resolveSentinelOptions(stripExtras(options), grants);
-    const hostConnection =
-      options.connectionName ??
-      (resolved.mongo && !('uri' in resolved.mongo)
-        ? (resolved.mongo.connectionName ?? 'default')
-        : undefined);
-    return withRuntime(super.forRoot(options), {
-      routes: pickRoutes(options),
-      routesResolved: resolved,
-      grants,
-      managementCredentialsKnown: true,
-      hostConnection,
-    });
+    const definition = super.forRoot(options);
+    try {
+      const grants = GrantRegistry.of(options.grants);
+      const mongo: unknown = options.mongo;
+      const hostConnection =
+        options.connectionName ??
+        (typeof mongo === 'object' && mongo !== null && !('uri' in mongo)
+          ? ((mongo as { connectionName?: string }).connectionName ?? 'default')
+          : undefined);
+      const resolved = resolveSentinelOptions(
+        withHostConnection(stripExtras(options), hostConnection),
+        grants,
+      );
+      return withAuthorizationServer(definition, {
+        routes: pickRoutes(options),
+        routesResolved: resolved,
+        options: { provide: SENTINEL_OPTIONS, useValue: resolved },
+        grants,
+        managementCredentialsKnown: true,
+        hostConnection,
+      });
+    } catch (error) {
+      if (error instanceof SentinelConfigError) return failingAtStartUp(definition, error);
+      throw error;
+    }
   }
 
   /**
-   * Registers the module with options from a factory (e.g. ConfigService). Routes are static:
-   * give them in `routes`.
+   * Registers the module with options from a factory (e.g. ConfigService). What decides the
+   * controllers and providers is static: give the routes in `routes` and host grants in
+   * `grants`.
    */
   static override forRootAsync(options: typeof SENTINEL_ASYNC_OPTIONS_TYPE): DynamicModule {
-    const routes = options.routes ?? {};
-    // Validates the route fields now, so a bad path fails at import time like forRoot.
-    const resolvedRoutes = resolveSentinelOptions(routes);
-    // Management credentials come from the factory: mount on the path, the guard decides later.
-    return withRuntime(super.forRootAsync(options), {
-      routes,
-      routesResolved: resolvedRoutes,
-      grants: GrantRegistry.of(options.grants),
-      managementCredentialsKnown: false,
-      hostConnection: options.connectionName,
-    });
+    const definition = super.forRootAsync(options);
+    try {
+      const routes = options.routes ?? {};
+      const grants = GrantRegistry.of(options.grants);
+      const hostConnection = options.connectionName;
+      return withAuthorizationServer(definition, {
+        routes,
+        // Validates the route fields now, so a bad path fails like any other option.
+        routesResolved: resolveSentinelOptions(routes, grants),
+        options: {
+          provide: SENTINEL_OPTIONS,
+          useFactory: (raw: SentinelModuleOptions, mounted: SentinelRouteOptions) =>
+            resolveSentinelOptions(
+              withHostConnection(withMountedRoutes(raw, mounted), hostConnection),
+              grants,
+            ),
+          inject: [SENTINEL_MODULE_OPTIONS, SENTINEL_ROUTES],
+        },
+        grants,
+        // Management credentials come from the factory: mount on the path, the guard decides.
+        managementCredentialsKnown: false,
+        hostConnection,
+      });
+    } catch (error) {
+      if (error instanceof SentinelConfigError) return failingAtStartUp(definition, error);
+      throw error;
+    }
   }
 
   /**
@@ -103,46 +110,33 @@ export class SentinelModule extends SentinelConfigurableModule {
    * `@UseGuards(OAuthGuard)` accepts exactly the tokens live in Redis; revocations apply at once.
    */
   static forResourceServer(options: SentinelResourceServerOptions): DynamicModule {
-    if (options?.redis === undefined) {
-      throw new SentinelConfigError('redis', 'is required in resource-server mode');
+    const definition: DynamicModule = { module: SentinelModule, global: options?.isGlobal ?? true };
+    try {
+      if (options?.redis === undefined) {
+        throw new SentinelConfigError('redis', 'is required in resource-server mode');
+      }
+      const { isGlobal: _isGlobal, ...rest } = options;
+      const resolved = resolveSentinelOptions({
+        ...rest,
+        tokenPath: false,
+        managementPath: false,
+      });
+      return {
+        ...definition,
+        providers: [{ provide: SENTINEL_OPTIONS, useValue: resolved }, ...RESOURCE_SIDE_PROVIDERS],
+        exports: RESOURCE_SIDE_EXPORTS,
+      };
+    } catch (error) {
+      if (error instanceof SentinelConfigError) return failingAtStartUp(definition, error);
+      throw error;
     }
-    const { isGlobal = true, ...rest } = options;
-    const resolved = resolveSentinelOptions({ ...rest, tokenPath: false, managementPath: false });
-    const providers: Provider[] = [
-      { provide: SENTINEL_OPTIONS, useValue: resolved },
-      { provide: Clock, useValue: systemClock },
-      { provide: SENTINEL_CACHE, useFactory: createCache, inject: [SENTINEL_OPTIONS] },
-      {
-        provide: TokenCache,
-        useFactory: (cache: SentinelCache) => cache.cache,
-        inject: [SENTINEL_CACHE],
-      },
-      {
-        provide: SENTINEL_REDIS,
-        useFactory: (cache: SentinelCache) => cache.redis?.client ?? null,
-        inject: [SENTINEL_CACHE],
-      },
-      SentinelLifecycle,
-      ...CACHE_PROVIDERS,
-      ...GUARD_PROVIDERS,
-    ];
-    return {
-      module: SentinelModule,
-      global: isGlobal,
-      providers,
-      exports: [
-        SENTINEL_OPTIONS,
-        Clock,
-        TokenCache,
-        SENTINEL_REDIS,
-        ...tokensOf(CACHE_PROVIDERS),
-        ...tokensOf(GUARD_PROVIDERS),
-      ],
-    };
   }
 }
 
-/** Options of {@link SentinelModule.forResourceServer}. @publicApi */
+/**
+ * Options of {@link SentinelModule.forResourceServer}.
+ * @publicApi
+ */
 export interface SentinelResourceServerOptions extends Pick<
   SentinelModuleOptions,
   'keyPrefix' | 'realm' | 'errorUri' | 'errorUris' | 'redisTimeoutMs' | 'localCache'
@@ -151,6 +145,76 @@ export interface SentinelResourceServerOptions extends Pick<
   redis: SentinelRedisConfig;
   /** Register globally so `OAuthGuard` works in every module. Default `true`. */
   isGlobal?: boolean;
+}
+
+/** What the module definition fixes before any provider runs. */
+interface AuthorizationServerDefinition {
+  /** The route options as given (checked again against the async factory's options). */
+  routes: SentinelRouteOptions;
+  /** The same, resolved: fixes which controllers exist and where. */
+  routesResolved: ResolvedSentinelOptions;
+  /** The `SENTINEL_OPTIONS` provider: a value (forRoot) or the async factory. */
+  options: Provider;
+  grants: GrantRegistry;
+  /** Whether management credentials are known now (forRoot) or come from a factory. */
+  managementCredentialsKnown: boolean;
+  /** The host app's Mongoose connection name, when the stores use it. */
+  hostConnection?: string;
+}
+
+function withAuthorizationServer(
+  definition: DynamicModule,
+  setup: AuthorizationServerDefinition,
+): DynamicModule {
+  const managementPath = managementMountPath(
+    setup.routesResolved,
+    setup.managementCredentialsKnown,
+  );
+  return {
+    ...definition,
+    controllers: [
+      ...(definition.controllers ?? []),
+      ...sentinelControllers(setup.routesResolved, managementPath),
+    ],
+    providers: [
+      ...(definition.providers ?? []),
+      { provide: SENTINEL_ROUTES, useValue: setup.routes },
+      setup.options,
+      ...RESOURCE_SIDE_PROVIDERS,
+      ...authorizationServerProviders({
+        grants: setup.grants,
+        hostConnection: setup.hostConnection,
+        management: managementPath !== false,
+      }),
+    ],
+    exports: [
+      ...(definition.exports ?? []),
+      ...RESOURCE_SIDE_EXPORTS,
+      ...AUTHORIZATION_SERVER_EXPORTS,
+    ],
+  };
+}
+
+/**
+ * The module as it is when an option is bad: it fails the app's start-up with the error alone.
+ * Thrown at module definition instead, the error would surface as an uncaught exception while
+ * the host's `AppModule` file is imported, with a stack trace through our resolver; this way Nest
+ * reports it at bootstrap like any provider that cannot start, as one line.
+ */
+function failingAtStartUp(definition: DynamicModule, error: SentinelConfigError): DynamicModule {
+  return {
+    ...definition,
+    providers: [
+      ...(definition.providers ?? []),
+      {
+        provide: SENTINEL_OPTIONS,
+        useFactory: () => {
+          throw error;
+        },
+      },
+    ],
+    exports: [SENTINEL_OPTIONS],
+  };
 }
 
 function stripExtras(options: typeof SENTINEL_OPTIONS_TYPE): SentinelModuleOptions {
@@ -162,125 +226,6 @@ function stripExtras(options: typeof SENTINEL_OPTIONS_TYPE): SentinelModuleOptio
     ...rest
   } = options;
   return rest;
-}
-
-/** What the module definition fixes before any provider runs. */
-interface RuntimeDefinition {
-  /** The route options as given (checked again against the async factory's options). */
-  routes: SentinelRouteOptions;
-  /** The same, resolved: fixes which controllers exist and where. */
-  routesResolved: ResolvedSentinelOptions;
-  /** Built-in and host grants: their classes become providers. */
-  grants: GrantRegistry;
-  /** Whether management credentials are known now (forRoot) or come from a factory. */
-  managementCredentialsKnown: boolean;
-  /** The host app's Mongoose connection name, when the stores use it. */
-  hostConnection?: string;
-}
-
-/** Providers every configuration shares. */
-function withRuntime(
-  definition: DynamicModule,
-  { routes, routesResolved, grants, managementCredentialsKnown, hostConnection }: RuntimeDefinition,
-): DynamicModule {
-  const controllers: Type[] = [];
-  if (routesResolved.tokenPath !== false)
-    controllers.push(createTokenController(routesResolved.tokenPath));
-  controllers.push(...createProtocolControllers(routesResolved));
-  const managementPath = managementMountPath(routesResolved, managementCredentialsKnown);
-  if (managementPath !== false) controllers.push(...createManagementControllers(managementPath));
-
-  const providers: Provider[] = [
-    { provide: SENTINEL_ROUTES, useValue: routes },
-    {
-      provide: SENTINEL_OPTIONS,
-      useFactory: (raw: SentinelModuleOptions, mounted: SentinelRouteOptions) =>
-        resolveSentinelOptions(
-          withHostConnection(withMountedRoutes(raw, mounted), hostConnection),
-          grants,
-        ),
-      inject: [SENTINEL_MODULE_OPTIONS, SENTINEL_ROUTES],
-    },
-    ...(hostConnection === undefined
-      ? []
-      : [
-          {
-            provide: SENTINEL_HOST_CONNECTION,
-            useExisting: hostConnectionToken(
-              hostConnection === 'default' ? undefined : hostConnection,
-            ),
-          },
-        ]),
-    { provide: Clock, useValue: systemClock },
-    {
-      provide: PasswordHasher,
-      useFactory: (options: ResolvedSentinelOptions) => new PasswordHasher(options.bcryptCost),
-      inject: [SENTINEL_OPTIONS],
-    },
-    {
-      provide: SENTINEL_STORAGE,
-      useFactory: createStorage,
-      inject: [
-        SENTINEL_OPTIONS,
-        PasswordHasher,
-        GrantRegistry,
-        { token: SENTINEL_HOST_CONNECTION, optional: true },
-      ],
-    },
-    { provide: SENTINEL_CACHE, useFactory: createCache, inject: [SENTINEL_OPTIONS] },
-    storagePort(UserRepository, (storage) => storage.users),
-    storagePort(ClientStore, (storage) => storage.clients),
-    storagePort(TokenStore, (storage) => storage.tokens),
-    {
-      provide: UserStore,
-      useFactory: async (
-        storage: SentinelStorage,
-        options: ResolvedSentinelOptions,
-        moduleRef: ModuleRef,
-      ): Promise<UserStore> => {
-        const custom = options.userStore;
-        if (custom === undefined) return storage.users;
-        return typeof custom === 'function' ? moduleRef.create(custom) : custom;
-      },
-      inject: [SENTINEL_STORAGE, SENTINEL_OPTIONS, ModuleRef],
-    },
-    {
-      provide: TokenCache,
-      useFactory: (cache: SentinelCache) => cache.cache,
-      inject: [SENTINEL_CACHE],
-    },
-    {
-      provide: SENTINEL_REDIS,
-      useFactory: (cache: SentinelCache) => cache.redis?.client ?? null,
-      inject: [SENTINEL_CACHE],
-    },
-    SentinelLifecycle,
-    ...CACHE_PROVIDERS,
-    ...grantProviders(grants),
-    ...TOKEN_PROVIDERS,
-    ...GUARD_PROVIDERS,
-    ...(managementPath !== false ? MANAGEMENT_PROVIDERS : []),
-  ];
-
-  return {
-    ...definition,
-    controllers: [...(definition.controllers ?? []), ...controllers],
-    providers: [...(definition.providers ?? []), ...providers],
-    exports: [
-      ...(definition.exports ?? []),
-      SENTINEL_OPTIONS,
-      Clock,
-      UserStore,
-      UserRepository,
-      ClientStore,
-      TokenStore,
-      TokenCache,
-      SENTINEL_REDIS,
-      ...tokensOf(CACHE_PROVIDERS),
-      ...tokensOf(TOKEN_PROVIDERS),
-      ...tokensOf(GUARD_PROVIDERS),
-    ],
-  };
 }
 
 /** The `connectionName` extra and the `mongo` option must not point at two databases. */
@@ -299,13 +244,4 @@ function withHostConnection(
     ...options,
     mongo: { connectionName: hostConnection === 'default' ? undefined : hostConnection },
   };
-}
-
-/** What to export for a list of providers: classes as they are, the token of the others. */
-function tokensOf(providers: Provider[]): InjectionToken[] {
-  return providers.map((provider) => ('provide' in provider ? provider.provide : provider));
-}
-
-function storagePort<T>(token: symbol, pick: (storage: SentinelStorage) => T): Provider {
-  return { provide: token, useFactory: pick, inject: [SENTINEL_STORAGE] };
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { resolveSentinelOptions } from '../../src/index.js';
+import { resolveSentinelOptions } from '../../src/options/resolve-options.js';
 import { AppModule } from './app.module.js';
 import { seedDemoData } from './demo-seed.js';
 import { readSampleConfig, type SampleConfig } from './sample-config.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { resolveSentinelOptions, SentinelConfigError } from '../sentinel-options.js';
+import { resolveSentinelOptions } from '../options/resolve-options.js';
+import { SentinelConfigError } from '../options/option-checks.js';
 import { lockDurationMs, type LockoutPolicy } from './attempt-counter.js';
 import { BruteForceLimiter, normalizeUsername } from './brute-force.limiter.js';
 import { clientAddress, normalizeAddress } from './client-address.js';

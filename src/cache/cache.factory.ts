@@ -1,4 +1,4 @@
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { LocallyEvictingTokenCache, LocalTokenCache } from './local-token-cache.js';
 import { MemoryTokenCache } from './memory-token-cache.js';
 import { closeRedis, openRedis, waitForRedis, type RedisConnection } from './redis-connection.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { resolveSentinelOptions } from '../sentinel-options.js';
+import { resolveSentinelOptions } from '../options/resolve-options.js';
 import {
   fromCachedToken,
   LocallyEvictingTokenCache,

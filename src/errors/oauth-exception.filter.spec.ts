@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { BadRequestException, Logger, type ArgumentsHost } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { CacheUnavailableError } from '../cache/cache.errors.js';
-import { resolveSentinelOptions } from '../sentinel-options.js';
+import { resolveSentinelOptions } from '../options/resolve-options.js';
 import { ConflictError, StorageUnavailableError } from '../storage/storage.errors.js';
 import { OAuthExceptionFilter } from './oauth-exception.filter.js';
 import { OAuthException } from './oauth.exception.js';

@@ -11,7 +11,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { CacheUnavailableError } from '../cache/cache.errors.js';
 import { errorUriOf } from '../options/error-uri-options.js';
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { StorageUnavailableError } from '../storage/storage.errors.js';
 import { OAuthErrorCode } from './oauth-error-code.js';

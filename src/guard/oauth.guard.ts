@@ -3,7 +3,7 @@ import { Inject, Injectable, Optional, type ExecutionContext } from '@nestjs/com
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import { OAuthException } from '../errors/oauth.exception.js';
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { BEARER_STRATEGY, SCOPES_METADATA, SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { BearerChallengeException, BearerChallenges } from './bearer-challenge.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { OAuthException } from '../errors/oauth.exception.js';
-import { resolveSentinelOptions, type SentinelIntrospectionOptions } from '../sentinel-options.js';
+import { resolveSentinelOptions } from '../options/resolve-options.js';
+import type { SentinelIntrospectionOptions } from '../sentinel-options.js';
 import { IntrospectionRateLimiter } from './introspection-rate-limiter.js';
 
 function limiter(introspection: SentinelIntrospectionOptions, start = 1_000_000_040_000) {

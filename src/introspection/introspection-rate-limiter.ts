@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { Clock } from '../clock.js';
 import { OAuthErrorCode } from '../errors/oauth-error-code.js';
 import { OAuthException } from '../errors/oauth.exception.js';
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS, SENTINEL_REDIS } from '../sentinel.constants.js';
 
 /**

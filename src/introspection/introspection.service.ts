@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../clock.js';
 import { digest } from '../crypto/digest.js';
 import { OAuthException } from '../errors/oauth.exception.js';
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import type { SentinelClient } from '../storage/client-store.js';
 import { TokenStore, type TokenRecord } from '../storage/token-store.js';

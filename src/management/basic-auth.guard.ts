@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { constantTimeEqual } from '../crypto/constant-time.js';
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { ManagementLoginThrottle } from './login-throttle.js';
 import { ManagementException } from './management.errors.js';

@@ -1,4 +1,4 @@
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 
 /** Whether management credentials (username and password) are configured. */
 export function hasManagementCredentials(options: ResolvedSentinelOptions): boolean {

@@ -1,4 +1,4 @@
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 
 /** Client authentication methods of the token and revocation endpoints (RFC 7591 §2 names). */
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;

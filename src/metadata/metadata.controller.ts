@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Req, type Type, UseFilters } from '@nestjs/common';
+import { Get, Req, Res, UseFilters } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { OAuthExceptionFilter } from '../errors/oauth-exception.filter.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import type { AuthorizationServerMetadata } from './authorization-server-metadata.js';
@@ -24,17 +25,32 @@ interface OriginRequest {
 
 /**
  * Serves the authorization server metadata (RFC 8414 §3) built by
- * {@link AuthorizationServerMetadataService}; {@link createMetadataController} mounts it at the
- * well-known path and fixes its `Cache-Control`.
+ * {@link AuthorizationServerMetadataService}, without a path: the module mounts it at the
+ * well-known path (`mountController`). A configured issuer's document may be cached by anyone; a
+ * derived one by no one.
  */
 @UseFilters(OAuthExceptionFilter)
 export class MetadataController {
-  constructor(private readonly metadata: AuthorizationServerMetadataService) {}
+  constructor(
+    private readonly metadata: AuthorizationServerMetadataService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
-  protected respond(request: unknown): Readonly<AuthorizationServerMetadata> {
-    return this.metadata.hasConfiguredIssuer
+  @Get()
+  document(
+    @Req() request: unknown,
+    @Res({ passthrough: true }) response: unknown,
+  ): Readonly<AuthorizationServerMetadata> {
+    const configured = this.metadata.hasConfiguredIssuer;
+    const document = configured
       ? this.metadata.document()
       : this.metadata.document(this.getOrigin(request));
+    this.adapterHost.httpAdapter.setHeader(
+      response,
+      'Cache-Control',
+      configured ? CONFIGURED_METADATA_CACHE_CONTROL : DERIVED_METADATA_CACHE_CONTROL,
+    );
+    return document;
   }
 
   /**
@@ -51,27 +67,4 @@ export class MetadataController {
     }
     return `${protocol}://${host.toLowerCase()}`;
   }
-}
-
-/**
- * A fresh {@link MetadataController} subclass mounted at `path`, answering GET with the document
- * and the `Cache-Control` that suits it.
- */
-export function createMetadataController(
-  path: string,
-  issuerConfigured: boolean,
-): Type<MetadataController> {
-  const cacheControl = issuerConfigured
-    ? CONFIGURED_METADATA_CACHE_CONTROL
-    : DERIVED_METADATA_CACHE_CONTROL;
-
-  @Controller(path)
-  class SentinelMetadataController extends MetadataController {
-    @Get()
-    @Header('Cache-Control', cacheControl)
-    document(@Req() request: unknown): Readonly<AuthorizationServerMetadata> {
-      return this.respond(request);
-    }
-  }
-  return SentinelMetadataController;
 }

@@ -1,11 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  METADATA_WELL_KNOWN_PATH,
-  resolveSentinelOptions,
-  SentinelConfigError,
-  type SentinelModuleOptions,
-} from '../sentinel-options.js';
-import { pickRoutes, withMountedRoutes } from '../sentinel-routes.js';
+import { METADATA_WELL_KNOWN_PATH } from '../options/protocol-options.js';
+import { resolveSentinelOptions } from '../options/resolve-options.js';
+import { SentinelConfigError } from '../options/option-checks.js';
+import type { SentinelModuleOptions } from '../sentinel-options.js';
+import { pickRoutes, withMountedRoutes } from '../options/route-options.js';
 import { buildMetadata } from './authorization-server-metadata.js';
 
 describe('options of the protocol endpoints', () => {

@@ -1,10 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { UserStore } from '../storage/user-store.js';
-import type {
-  ResolvedSentinelOptions,
-  SentinelMongoConfig,
-  SentinelRedisConfig,
-} from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from './resolved-options.js';
+import type { SentinelMongoConfig, SentinelRedisConfig } from '../sentinel-options.js';
 import { SentinelConfigError, optionalString, positiveInteger } from './option-checks.js';
 import { SENTINEL_DEFAULTS } from './option-defaults.js';
 

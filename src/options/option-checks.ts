@@ -1,11 +1,19 @@
-/** Bad configuration, naming the offending field. Thrown at bootstrap. */
+/**
+ * Bad configuration, naming the offending field. Fails the app's start-up: Nest reports it as
+ * one line, `nestjs-sentinel: invalid option "<field>": <problem>`. The stack is that line too:
+ * where in the resolver the problem was found tells the reader nothing the field does not.
+ * @publicApi
+ */
 export class SentinelConfigError extends Error {
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
+  /** The option, as a path: `bcryptCost`, `management.username`, `grants[0].grantType`. */
+  declare readonly field: string;
+
+  constructor(field: string, problem: string) {
     super(`nestjs-sentinel: invalid option "${field}": ${problem}`);
     this.name = 'SentinelConfigError';
+    // Not enumerable, so logging the error prints the message line alone.
+    Object.defineProperty(this, 'field', { value: field, enumerable: false });
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

@@ -1,11 +1,8 @@
 import { DEFAULT_BCRYPT_COST } from '../crypto/password-hasher.js';
 
+/** Defaults of the options that have one (the endpoint paths: `ENDPOINT_PATHS` in route-options.ts). */
 export const SENTINEL_DEFAULTS = {
   routePrefix: '/oauth',
-  tokenPath: '/token',
-  managementPath: '/management',
-  revocationPath: '/revoke',
-  introspectionPath: '/introspect',
   introspectionRateLimit: { limit: 1000, windowSeconds: 60 },
   accessTokenTtl: 3600,
   refreshTokenTtl: 14 * 24 * 3600,

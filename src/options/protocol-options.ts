@@ -1,5 +1,5 @@
+import type { ResolvedSentinelOptions } from './resolved-options.js';
 import type {
-  ResolvedSentinelOptions,
   SentinelIntrospectionOptions,
   SentinelRateLimitOptions,
 } from '../sentinel-options.js';

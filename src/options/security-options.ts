@@ -1,9 +1,6 @@
 import { MIN_BCRYPT_COST } from '../crypto/password-hasher.js';
-import type {
-  ResolvedSentinelOptions,
-  SentinelLockoutPolicy,
-  SentinelManagementOptions,
-} from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from './resolved-options.js';
+import type { SentinelLockoutPolicy, SentinelManagementOptions } from '../sentinel-options.js';
 import { SentinelConfigError, optionalString, positiveInteger } from './option-checks.js';
 import { SENTINEL_DEFAULTS } from './option-defaults.js';
 

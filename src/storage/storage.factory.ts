@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import type { ClientStore, GrantCatalog } from './client-store.js';
 import { MemoryClientStore } from './memory/memory-client.store.js';
 import { MemoryTokenStore } from './memory/memory-token.store.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { OAuthException } from '../errors/oauth.exception.js';
-import { resolveSentinelOptions } from '../sentinel-options.js';
+import { resolveSentinelOptions } from '../options/resolve-options.js';
 import { MemoryClientStore } from '../storage/memory/memory-client.store.js';
 import { basic } from '../../test/token/token-testing.js';
 import { GrantRegistry } from './grants/grant-registry.js';

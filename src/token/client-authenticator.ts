@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BruteForceLimiter } from '../abuse/brute-force.limiter.js';
 import { OAuthException } from '../errors/oauth.exception.js';
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { ClientStore, type SentinelClient } from '../storage/client-store.js';
 import type { TokenForm } from './grants/grant.js';

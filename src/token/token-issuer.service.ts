@@ -4,7 +4,7 @@ import { Clock } from '../clock.js';
 import { digest } from '../crypto/digest.js';
 import { generateToken } from '../crypto/token-generator.js';
 import { lifetimesOf } from '../options/lifetime-options.js';
-import type { ResolvedSentinelOptions } from '../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { TokenStore, type TokenRecord } from '../storage/token-store.js';
 import type { TokenResponse } from './grants/grant.js';

@@ -1,7 +1,10 @@
 import type { Provider } from '@nestjs/common';
 import { BruteForceLimiter } from '../abuse/brute-force.limiter.js';
 import { ClientAuthenticator } from './client-authenticator.js';
-import { PROTOCOL_PROVIDERS } from './protocol-controllers.js';
+import { IntrospectionRateLimiter } from '../introspection/introspection-rate-limiter.js';
+import { IntrospectionService } from '../introspection/introspection.service.js';
+import { AuthorizationServerMetadataService } from '../metadata/metadata.service.js';
+import { RevocationEndpointService } from '../revocation/revocation-endpoint.service.js';
 import { TokenFormReader } from './token-form.reader.js';
 import { TokenIssuerService } from './token-issuer.service.js';
 import { TokenRevocationService } from './token-revocation.service.js';
@@ -9,7 +12,7 @@ import { TokenService } from './token.service.js';
 
 /**
  * Providers of the token endpoint and of the protocol endpoints beside it (revocation,
- * introspection, metadata: {@link PROTOCOL_PROVIDERS}). The module adds the ports they inject:
+ * introspection, metadata). The module adds the ports they inject:
  * `SENTINEL_OPTIONS`, `Clock`, `UserStore`, `ClientStore`, `TokenStore`, `TokenCache` and,
  * optionally, `SENTINEL_REDIS` (the brute-force limiter counts in memory without it).
  * The grants themselves come from `grantProviders` (the grant registry: built-in and host grants).
@@ -23,5 +26,8 @@ export const TOKEN_PROVIDERS: Provider[] = [
   TokenIssuerService,
   TokenRevocationService,
   TokenService,
-  ...PROTOCOL_PROVIDERS,
+  RevocationEndpointService,
+  IntrospectionService,
+  IntrospectionRateLimiter,
+  AuthorizationServerMetadataService,
 ];

@@ -12,7 +12,7 @@ import { generateToken } from '../../src/crypto/token-generator.js';
 import { GUARD_PROVIDERS } from '../../src/guard/guard.providers.js';
 import { OAuthIdentity } from '../../src/guard/oauth-identity.decorator.js';
 import { OAuthGuard } from '../../src/guard/oauth.guard.js';
-import { resolveSentinelOptions } from '../../src/sentinel-options.js';
+import { resolveSentinelOptions } from '../../src/options/resolve-options.js';
 import { SENTINEL_OPTIONS } from '../../src/sentinel.constants.js';
 import { MongoTokenStore } from '../../src/storage/mongo/mongo-token.store.js';
 import { SENTINEL_TOKEN_MODEL, SentinelTokenSchema } from '../../src/storage/mongo/token.schema.js';

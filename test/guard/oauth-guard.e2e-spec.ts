@@ -23,7 +23,7 @@ import { GUARD_PROVIDERS } from '../../src/guard/guard.providers.js';
 import { OAuthIdentity } from '../../src/guard/oauth-identity.decorator.js';
 import { OAuthGuard } from '../../src/guard/oauth.guard.js';
 import { Scopes } from '../../src/guard/scopes.decorator.js';
-import { resolveSentinelOptions } from '../../src/sentinel-options.js';
+import { resolveSentinelOptions } from '../../src/options/resolve-options.js';
 import { SENTINEL_OPTIONS } from '../../src/sentinel.constants.js';
 import { MemoryTokenStore } from '../../src/storage/memory/memory-token.store.js';
 import { MongoTokenStore } from '../../src/storage/mongo/mongo-token.store.js';

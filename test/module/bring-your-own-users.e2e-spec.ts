@@ -160,7 +160,9 @@ describe.each(BACKENDS)('bring your own users on %s', (_name, backend) => {
 });
 
 describe('userStore option validation', () => {
-  it('names the field when the object lacks the port methods', () => {
-    expect(() => SentinelModule.forRoot({ userStore: {} as never })).toThrow(/"userStore"/);
+  it('names the field when the object lacks the port methods', async () => {
+    await expect(startApp([SentinelModule.forRoot({ userStore: {} as never })])).rejects.toThrow(
+      /"userStore"/,
+    );
   });
 });

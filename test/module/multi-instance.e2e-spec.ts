@@ -94,7 +94,9 @@ describe('two in-memory apps in one process', () => {
 });
 
 describe('SentinelModule.forResourceServer', () => {
-  it('requires redis, naming the field', () => {
-    expect(() => SentinelModule.forResourceServer({} as never)).toThrow(/"redis"/);
+  it('requires redis, naming the field', async () => {
+    await expect(startApp([SentinelModule.forResourceServer({} as never)])).rejects.toThrow(
+      /"redis"/,
+    );
   });
 });

@@ -8,7 +8,8 @@ import { digest } from '../../src/crypto/digest.js';
 import { StorageUnavailableError } from '../../src/storage/storage.errors.js';
 import { INVALID_CREDENTIALS } from '../../src/token/grants/password.grant.js';
 import { INVALID_REFRESH_TOKEN } from '../../src/token/grants/refresh-token.grant.js';
-import { createTokenController } from '../../src/token/token.controller.js';
+import { mountController } from '../../src/mount-controller.js';
+import { TokenController } from '../../src/token/token.controller.js';
 import {
   basic,
   createClient,
@@ -558,7 +559,9 @@ async function compileApp(
   appOptions: object = {},
   configure?: (app: INestApplication) => void,
 ): Promise<INestApplication> {
-  const moduleRef = await tokenTestingModule(backend, [createTokenController(PATH)]).compile();
+  const moduleRef = await tokenTestingModule(backend, [
+    mountController(TokenController, PATH),
+  ]).compile();
   return createPlatformApp(moduleRef, platform, { logger: false, ...appOptions }, configure);
 }
 

@@ -9,11 +9,9 @@ import { TokenCache } from '../../src/cache/token-cache.js';
 import { Clock } from '../../src/clock.js';
 import { PasswordHasher } from '../../src/crypto/password-hasher.js';
 import { OAuthException } from '../../src/errors/oauth.exception.js';
-import {
-  resolveSentinelOptions,
-  type ResolvedSentinelOptions,
-  type SentinelModuleOptions,
-} from '../../src/sentinel-options.js';
+import { resolveSentinelOptions } from '../../src/options/resolve-options.js';
+import type { ResolvedSentinelOptions } from '../../src/options/resolved-options.js';
+import type { SentinelModuleOptions } from '../../src/sentinel-options.js';
 import { SENTINEL_OPTIONS } from '../../src/sentinel.constants.js';
 import {
   ClientStore,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { SentinelConfigError, type ResolvedSentinelOptions } from '../../sentinel-options.js';
+import { SentinelConfigError } from '../../options/option-checks.js';
+import type { ResolvedSentinelOptions } from '../../options/resolved-options.js';
 import type { GrantCatalog } from '../../storage/client-store.js';
 import { DEFAULT_GRANT_TYPES } from '../dto/client.dto.js';
 import { consoleHtml } from './console.html.js';

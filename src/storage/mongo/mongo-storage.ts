@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection } from 'mongoose';
 import type { PasswordHasher } from '../../crypto/password-hasher.js';
-import { SentinelConfigError, type ResolvedSentinelOptions } from '../../sentinel-options.js';
+import { SentinelConfigError } from '../../options/option-checks.js';
+import type { ResolvedSentinelOptions } from '../../options/resolved-options.js';
 import type { GrantCatalog } from '../client-store.js';
 import type { SentinelStorage } from '../storage.factory.js';
 import { SENTINEL_CLIENT_MODEL, SentinelClientSchema } from './client.schema.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../clock.js';
-import type { ResolvedSentinelOptions } from '../../sentinel-options.js';
+import type { ResolvedSentinelOptions } from '../../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../../sentinel.constants.js';
 import { digest } from '../../crypto/digest.js';
 import { OAuthException } from '../../errors/oauth.exception.js';

@@ -1,0 +1,33 @@
+import type { Type } from '@nestjs/common';
+import { IntrospectionController } from './introspection/introspection.controller.js';
+import { managementMounts } from './management/management.controllers.js';
+import { MetadataController } from './metadata/metadata.controller.js';
+import { mountController } from './mount-controller.js';
+import type { ResolvedSentinelOptions } from './options/resolved-options.js';
+import { RevocationController } from './revocation/revocation.controller.js';
+import { TokenController } from './token/token.controller.js';
+
+/**
+ * The module's controllers, each mounted at the path the (static) route options give. A
+ * disabled endpoint has no controller, so it is a plain 404:
+ *
+ * - token (RFC 6749 §3.2) at `tokenPath`, revocation (RFC 7009) at `revocationPath`,
+ *   introspection (RFC 7662) at `introspectionPath`;
+ * - server metadata (RFC 8414) at `metadataPath`, outside the route prefix;
+ * - management at `managementPath`, when it is mounted (management-mount.ts).
+ */
+export function sentinelControllers(
+  routes: ResolvedSentinelOptions,
+  managementPath: string | false,
+): Type[] {
+  const mounts: Array<[Type, string | false]> = [
+    [TokenController, routes.tokenPath],
+    [RevocationController, routes.revocationPath],
+    [IntrospectionController, routes.introspectionPath],
+    [MetadataController, routes.metadataPath],
+    ...(managementPath === false ? [] : managementMounts(managementPath)),
+  ];
+  return mounts.flatMap(([controller, path]) =>
+    path === false ? [] : [mountController(controller, path)],
+  );
+}

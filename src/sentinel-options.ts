@@ -8,17 +8,24 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { OAuthErrorCode } from './errors/oauth-error-code.js';
 import type { UserStore } from './storage/user-store.js';
 
-/** Redis to use: a URL, ioredis options, or an existing client (which the module never closes). */
+/**
+ * Redis to use: a URL, ioredis options, or an existing client (which the module never closes).
+ * @publicApi
+ */
 export type SentinelRedisConfig = string | RedisOptions | Redis;
 
 /**
  * MongoDB to use: either a URI (and database name) the module connects to itself, or the name of
  * a connection the host app opened with `MongooseModule.forRoot(uri, { connectionName })`
  * (omit `connectionName` for the app's default connection).
+ * @publicApi
  */
 export type SentinelMongoConfig = { uri: string; dbName?: string } | { connectionName?: string };
 
-/** Protection of the management API and console (SECURITY.md 15). */
+/**
+ * Protection of the management API and console (docs/security.md 15).
+ * @publicApi
+ */
 export interface SentinelManagementOptions {
   /** Basic-auth username. Management is not mounted unless username and password are set. */
   username?: string;
@@ -33,7 +40,10 @@ export interface SentinelManagementOptions {
   consoleFile?: string;
 }
 
-/** A fixed-window request limit: at most `limit` requests per `windowSeconds`. */
+/**
+ * A fixed-window request limit: at most `limit` requests per `windowSeconds`.
+ * @publicApi
+ */
 export interface SentinelRateLimitOptions {
   /** Requests allowed per window. */
   limit: number;
@@ -41,7 +51,10 @@ export interface SentinelRateLimitOptions {
   windowSeconds: number;
 }
 
-/** Who may introspect which tokens, and how often (RFC 7662 §2.1, §4). */
+/**
+ * Who may introspect which tokens, and how often (RFC 7662 §2.1, §4).
+ * @publicApi
+ */
 export interface SentinelIntrospectionOptions {
   /**
    * Client ids of confidential clients that act as resource servers: they may introspect any
@@ -59,10 +72,11 @@ export interface SentinelIntrospectionOptions {
 }
 
 /**
- * One brute-force counter (SECURITY.md 13, ADR 0007). Every attempt is counted before the
+ * One brute-force counter (docs/security.md 13, ADR 0007). Every attempt is counted before the
  * credentials are checked; once `freeAttempts` have been used, each further attempt locks the
  * subject for `lockSeconds`, doubling per attempt up to `maxLockSeconds`. While locked, every
  * attempt — the right credentials too — is refused with 429 and `Retry-After`, without checking.
+ * @publicApi
  */
 export interface SentinelLockoutPolicy {
   /** Attempts allowed before the first lockout. A positive integer. */
@@ -76,11 +90,12 @@ export interface SentinelLockoutPolicy {
 }
 
 /**
- * Brute-force protection of the token endpoint (RFC 6749 §4.3.2, SECURITY.md 13, ADR 0007).
+ * Brute-force protection of the token endpoint (RFC 6749 §4.3.2, docs/security.md 13, ADR 0007).
  * Counted in Redis when `redis` is configured (shared by every instance, one atomic script per
  * attempt), else in process memory; when Redis fails the counters fall back to process memory —
  * never to "no limit". Each field takes a {@link SentinelLockoutPolicy} (missing sub-fields take
  * the default) or `false` to switch that counter off.
+ * @publicApi
  */
 export interface SentinelBruteForceOptions {
   /**
@@ -105,7 +120,10 @@ export interface SentinelBruteForceOptions {
   client?: SentinelLockoutPolicy | false;
 }
 
-/** Lifetimes of the tokens one grant type issues; a missing field takes the global one. */
+/**
+ * Lifetimes of the tokens one grant type issues; a missing field takes the global one.
+ * @publicApi
+ */
 export interface SentinelTokenLifetimes {
   /** Access-token lifetime in seconds. */
   accessTokenTtl?: number;
@@ -113,7 +131,10 @@ export interface SentinelTokenLifetimes {
   refreshTokenTtl?: number;
 }
 
-/** Options of {@link SentinelModule.forRoot}. Every field is optional. */
+/**
+ * Options of {@link SentinelModule.forRoot}. Every field is optional.
+ * @publicApi
+ */
 export interface SentinelModuleOptions {
   /** Prefix of every route of the module. Default `/oauth` (Flask-Sentinel `SENTINEL_ROUTE_PREFIX`). */
   routePrefix?: string;
@@ -177,7 +198,7 @@ export interface SentinelModuleOptions {
    * (RFC 9700 §4.14.2, ADR 0003). Default 0: strict, any reuse revokes the family.
    */
   refreshTokenReuseIntervalSeconds?: number;
-  /** bcrypt cost for user passwords, at least 10 (SECURITY.md 16). Default 12. */
+  /** bcrypt cost for user passwords, at least 10 (docs/security.md 16). Default 12. */
   bcryptCost?: number;
   /** `error_uri` added to every error response (RFC 6749 §5.2, RFC 6750 §3). Default none. */
   errorUri?: string;
@@ -211,7 +232,7 @@ export interface SentinelModuleOptions {
    * milliseconds (default 2000, at most 60 000) before Redis is asked again. `true` takes the
    * defaults. Default `false`. Needs `redis`; without it the option has no effect.
    *
-   * Revocations (SECURITY.md 9) are published on the Redis channel `${keyPrefix}revocations`
+   * Revocations (docs/security.md 9) are published on the Redis channel `${keyPrefix}revocations`
    * and evict the token from every instance's cache at once; while an instance's subscription
    * is down its cache is emptied and bypassed. The bound: a revoked token can still be accepted
    * by an instance for at most `ttlMs` after the revocation, and only if that instance's

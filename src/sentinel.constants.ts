@@ -1,9 +1,10 @@
-/** DI token of the resolved, validated {@link ResolvedSentinelOptions}. */
+/**
+ * DI token of the resolved, validated {@link ResolvedSentinelOptions}.
+ * @publicApi
+ */
 export const SENTINEL_OPTIONS = 'SENTINEL:OPTIONS';
 /** DI token of the ioredis client the module uses (created from options or injected). */
 export const SENTINEL_REDIS = 'SENTINEL:REDIS';
-/** Mongoose connection name the module registers its models on when it opens its own connection. */
-export const SENTINEL_CONNECTION_NAME = 'sentinel';
 /** Route metadata key written by `@Scopes()`. */
 export const SCOPES_METADATA = 'SENTINEL:SCOPES';
 /** Name of the passport strategy the OAuthGuard uses. */

@@ -3,7 +3,10 @@ import type { SentinelRouteOptions } from './options/route-options.js';
 import type { SentinelModuleOptions } from './sentinel-options.js';
 import type { GrantRegistration } from './token/grants/grant.js';
 
-/** Options that shape the module itself rather than its behaviour. */
+/**
+ * Options that shape the module itself rather than its behaviour.
+ * @publicApi
+ */
 export interface SentinelModuleExtras {
   /** Register the module globally so `OAuthGuard` works in every module. Default `true`. */
   isGlobal?: boolean;

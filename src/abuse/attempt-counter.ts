@@ -19,7 +19,7 @@ export interface CounterState {
 }
 
 /**
- * Port: brute-force attempt counters (SECURITY.md 13, ADR 0007). Both implementations run the
+ * Port: brute-force attempt counters (docs/security.md 13, ADR 0007). Both implementations run the
  * same algorithm ({@link acquireInState}) and take time from the caller's clock, so tests move
  * time by hand and Redis keys expire only as a backstop.
  */

@@ -45,7 +45,7 @@ interface Charged {
 }
 
 /**
- * Brute-force protection (RFC 6749 §4.3.2, SECURITY.md 13, ADR 0007), applied by the password
+ * Brute-force protection (RFC 6749 §4.3.2, docs/security.md 13, ADR 0007), applied by the password
  * grant (per username and per client address) and by client authentication (per `client_id`).
  *
  * An attempt is counted atomically BEFORE the credentials are checked, over all its counters at
@@ -57,7 +57,7 @@ interface Charged {
  *
  * Counters live in Redis when the module has one ({@link RedisAttemptCounter}, shared by every
  * instance), else in memory. When Redis fails, the attempt is counted in process memory instead
- * (logged once per outage) — never let through uncounted (SECURITY.md 17). Locks taken in
+ * (logged once per outage) — never let through uncounted (docs/security.md 17). Locks taken in
  * memory during an outage are still honoured after Redis returns.
  */
 @Injectable()

@@ -11,7 +11,7 @@ import {
 
 /**
  * {@link AttemptCounter.acquire} as one Lua script, so checking every key and counting the
- * attempt is atomic across instances (SECURITY.md 13). Each key is a string
+ * attempt is atomic across instances (docs/security.md 13). Each key is a string
  * `<attempts>:<lockout end, ms>:<last attempt, ms>` (plain strings, so tools that scan the
  * module's keys with GET keep working); times come from the caller's clock.
  * The PEXPIRE only drops keys that are of no further use. Mirrors `acquireInState`.

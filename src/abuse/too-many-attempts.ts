@@ -8,7 +8,7 @@ export const TOO_MANY_ATTEMPTS = 'Too many failed attempts, retry later';
 /**
  * 429 `invalid_request` with `Retry-After` (whole seconds, at least 1). The body is the same
  * for every counter and for known and unknown usernames, so it reveals neither which limit was
- * hit nor whether the account exists (SECURITY.md 13). RFC 6749 has no throttling code;
+ * hit nor whether the account exists (docs/security.md 13). RFC 6749 has no throttling code;
  * `temporarily_unavailable` already means "storage down" here (ADR 0006, ADR 0007).
  */
 export function tooManyAttempts(retryAfterSeconds: number): OAuthException {

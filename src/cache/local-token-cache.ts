@@ -112,12 +112,6 @@ export class LocalTokenCache {
   }
 }
 
-/** A shared-cache entry as a {@link LocalToken}; `undefined` for a tombstone. */
-export function toLocalToken(entry: CacheEntry): LocalToken | undefined {
-  if ('revoked' in entry) return undefined;
-  return fromCachedToken(entry);
-}
-
 export function fromCachedToken(token: CachedToken): LocalToken {
   return {
     userId: token.sub,

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Compares two strings in time independent of where they differ and of their lengths:
- * both sides are hashed first, so inputs of different length never throw (SECURITY.md 15).
+ * both sides are hashed first, so inputs of different length never throw (docs/security.md 15).
  */
 export function constantTimeEqual(a: string, b: string): boolean {
   const left = createHash('sha256').update(a, 'utf8').digest();

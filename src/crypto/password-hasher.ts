@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { InvalidInputError } from '../storage/storage.errors.js';
 
-/** bcrypt only reads the first 72 bytes; longer passwords are refused, never truncated (SECURITY.md 16). */
+/** bcrypt only reads the first 72 bytes; longer passwords are refused, never truncated (docs/security.md 16). */
 export const MAX_PASSWORD_BYTES = 72;
 export const MIN_BCRYPT_COST = 10;
 export const DEFAULT_BCRYPT_COST = 12;
 
-/** bcrypt hashing with a fixed cost and a dummy hash for unknown users (SECURITY.md 14, 16). */
+/**
+ * bcrypt hashing with a fixed cost and a dummy hash for unknown users (docs/security.md 14, 16).
+ * @publicApi
+ */
 export class PasswordHasher {
   private dummyHash?: Promise<string>;
 
@@ -31,7 +34,7 @@ export class PasswordHasher {
 
   /**
    * Spends one bcrypt comparison at this cost against a hash no password matches, so a lookup
-   * of an unknown user takes as long as a wrong password (SECURITY.md 14).
+   * of an unknown user takes as long as a wrong password (docs/security.md 14).
    */
   async burn(password: string): Promise<false> {
     this.dummyHash ??= bcrypt.hash(randomBytes(16).toString('hex'), this.cost);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-/** Bytes of CSPRNG output per token or secret: 256 bits (SECURITY.md 21). */
+/** Bytes of CSPRNG output per token or secret: 256 bits (docs/security.md 21). */
 export const TOKEN_BYTES = 32;
 
 /** A new opaque token or secret: 256 bits from the CSPRNG, base64url without padding (43 chars). */

@@ -1,4 +1,8 @@
-/** Error codes of RFC 6749 §5.2, RFC 6750 §3.1 and RFC 8628 §3.5. */
+/**
+ * The error codes this server sends: RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1. A code joins the
+ * list when a flow that sends it is built.
+ * @publicApi
+ */
 export enum OAuthErrorCode {
   InvalidRequest = 'invalid_request',
   InvalidClient = 'invalid_client',
@@ -8,7 +12,6 @@ export enum OAuthErrorCode {
   InvalidScope = 'invalid_scope',
   InvalidToken = 'invalid_token',
   InsufficientScope = 'insufficient_scope',
-  AccessDenied = 'access_denied',
   TemporarilyUnavailable = 'temporarily_unavailable',
   ServerError = 'server_error',
 }

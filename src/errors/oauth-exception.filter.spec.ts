@@ -42,7 +42,7 @@ function render(exception: unknown, errorUri?: string): FakeResponse {
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
-describe('OAuthExceptionFilter (SECURITY.md 3, 4, 18, 22)', () => {
+describe('OAuthExceptionFilter (docs/security.md 3, 4, 18, 22)', () => {
   afterEach(() => {
     jest.restoreAllMocks();
   });
@@ -78,13 +78,16 @@ describe('OAuthExceptionFilter (SECURITY.md 3, 4, 18, 22)', () => {
   it.each([
     ['StorageUnavailableError', new StorageUnavailableError('mongo down')],
     ['CacheUnavailableError', new CacheUnavailableError('redis down')],
-  ])('renders %s as 503 temporarily_unavailable with Retry-After (SECURITY.md 18)', (_n, error) => {
-    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const response = render(error);
-    expect(response.status).toBe(503);
-    expect(response.headers).toEqual({ ...NO_STORE, 'Retry-After': '5' });
-    expect(response.body).toMatchObject({ error: 'temporarily_unavailable' });
-  });
+  ])(
+    'renders %s as 503 temporarily_unavailable with Retry-After (docs/security.md 18)',
+    (_n, error) => {
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const response = render(error);
+      expect(response.status).toBe(503);
+      expect(response.headers).toEqual({ ...NO_STORE, 'Retry-After': '5' });
+      expect(response.body).toMatchObject({ error: 'temporarily_unavailable' });
+    },
+  );
 
   it('renders anything else as 500 {"error":"server_error"} without a stack, and logs it', () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);

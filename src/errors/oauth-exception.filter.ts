@@ -17,7 +17,7 @@ import { StorageUnavailableError } from '../storage/storage.errors.js';
 import { OAuthErrorCode } from './oauth-error-code.js';
 import { OAuthException } from './oauth.exception.js';
 
-/** Headers on every token endpoint response, errors included (RFC 6749 §5.1, SECURITY.md 3). */
+/** Headers on every token endpoint response, errors included (RFC 6749 §5.1, docs/security.md 3). */
 export const NO_STORE_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
   Pragma: 'no-cache',
@@ -30,11 +30,11 @@ export const NO_STORE_HEADERS: Readonly<Record<string, string>> = {
  * - {@link OAuthException}: its status, its headers (`WWW-Authenticate`, `Allow`,
  *   `Retry-After`), its body with `error_uri` when the options set one;
  * - {@link StorageUnavailableError}, {@link CacheUnavailableError} (only writes that matter let
- *   it escape): 503 `temporarily_unavailable` with `Retry-After` (SECURITY.md 18);
+ *   it escape): 503 `temporarily_unavailable` with `Retry-After` (docs/security.md 18);
  * - another `HttpException` below 500 (e.g. from a host's global guard): its status with
  *   `invalid_request`, so a host's 4xx is not turned into a 500;
  * - anything else: 500 `{"error":"server_error"}`, no stack in the body. It is logged with its
- *   stack but never with the request's body or headers (SECURITY.md 22).
+ *   stack but never with the request's body or headers (docs/security.md 22).
  */
 @Catch()
 @Injectable()

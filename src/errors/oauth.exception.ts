@@ -1,7 +1,10 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { OAuthErrorCode } from './oauth-error-code.js';
 
-/** JSON body of an OAuth error response (RFC 6749 §5.2). */
+/**
+ * JSON body of an OAuth error response (RFC 6749 §5.2).
+ * @publicApi
+ */
 export interface OAuthErrorBody {
   error: OAuthErrorCode;
   error_description?: string;
@@ -12,6 +15,7 @@ export interface OAuthErrorBody {
  * The one exception the module throws for protocol errors: an RFC error code, its HTTP status,
  * and the response headers the RFC asks for (e.g. `WWW-Authenticate`). Descriptions are fixed
  * strings written here or by callers; they never echo a password, token or secret.
+ * @publicApi
  */
 export class OAuthException extends HttpException {
   constructor(
@@ -81,7 +85,7 @@ export class OAuthException extends HttpException {
 
   /**
    * 405 `invalid_request` with `Allow: POST`: the token endpoint accepts POST only
-   * (RFC 6749 §3.2, SECURITY.md 1). No token is issued.
+   * (RFC 6749 §3.2, docs/security.md 1). No token is issued.
    */
   static methodNotAllowed(allow = 'POST'): OAuthException {
     return new OAuthException(
@@ -92,7 +96,7 @@ export class OAuthException extends HttpException {
     );
   }
 
-  /** 413 `invalid_request`: the request body is over the cap, refused before any hashing (SECURITY.md 2). */
+  /** 413 `invalid_request`: the request body is over the cap, refused before any hashing (docs/security.md 2). */
   static payloadTooLarge(limitBytes: number): OAuthException {
     return new OAuthException(
       OAuthErrorCode.InvalidRequest,
@@ -101,7 +105,7 @@ export class OAuthException extends HttpException {
     );
   }
 
-  /** 503 with `Retry-After` (SECURITY.md 18): storage is down, nothing was issued or decided. */
+  /** 503 with `Retry-After` (docs/security.md 18): storage is down, nothing was issued or decided. */
   static temporarilyUnavailable(retryAfterSeconds = 5): OAuthException {
     return new OAuthException(
       OAuthErrorCode.TemporarilyUnavailable,

@@ -166,7 +166,7 @@ describe('AccessTokenVerifier', () => {
     expect((await cache.inner.get(digest(raw))) as CachedToken).toMatchObject({ sub: null });
   });
 
-  it('a cache tombstone wins over a live store record (SECURITY.md 9)', async () => {
+  it('a cache tombstone wins over a live store record (docs/security.md 9)', async () => {
     const { raw } = await issue();
     await cache.revoke([{ digest: digest(raw), ttlSeconds: 3600 }]);
 
@@ -200,7 +200,7 @@ describe('AccessTokenVerifier', () => {
     expect(cache.adds).toHaveLength(0);
   });
 
-  it('refuses a token revoked in the store with an empty cache (SECURITY.md 9, 17)', async () => {
+  it('refuses a token revoked in the store with an empty cache (docs/security.md 9, 17)', async () => {
     const { raw, record } = await issue();
     await store.revokeById(record.id);
 
@@ -208,7 +208,7 @@ describe('AccessTokenVerifier', () => {
     expect(cache.adds).toHaveLength(0);
   });
 
-  it('refuses an unknown token, and the digest of a stored token presented as a token (SECURITY.md 20)', async () => {
+  it('refuses an unknown token, and the digest of a stored token presented as a token (docs/security.md 20)', async () => {
     const { record } = await issue();
 
     await expect(verifier.verify(generateToken())).resolves.toBeNull();
@@ -216,7 +216,7 @@ describe('AccessTokenVerifier', () => {
     expect(cache.adds).toHaveLength(0);
   });
 
-  it('falls back to the store when the cache throws, without writing back (SECURITY.md 17)', async () => {
+  it('falls back to the store when the cache throws, without writing back (docs/security.md 17)', async () => {
     const { raw } = await issue();
     cache.failGet = true;
 
@@ -225,7 +225,7 @@ describe('AccessTokenVerifier', () => {
     expect(cache.adds).toHaveLength(0);
   });
 
-  it('keeps a store revocation while the cache is down (SECURITY.md 17)', async () => {
+  it('keeps a store revocation while the cache is down (docs/security.md 17)', async () => {
     const { raw, record } = await issue();
     await store.revokeById(record.id);
     cache.failGet = true;
@@ -256,7 +256,7 @@ describe('AccessTokenVerifier', () => {
     expect(cache.adds).toHaveLength(1);
   });
 
-  it('throws 503 temporarily_unavailable when the store throws, never null (SECURITY.md 18)', async () => {
+  it('throws 503 temporarily_unavailable when the store throws, never null (docs/security.md 18)', async () => {
     const { raw } = await issue();
     store.fail = true;
 
@@ -271,7 +271,7 @@ describe('AccessTokenVerifier', () => {
     expect(oauth.headers['Retry-After']).toMatch(/^\d+$/);
   });
 
-  it('throws 503 when both the cache and the store are down (SECURITY.md 17, 18)', async () => {
+  it('throws 503 when both the cache and the store are down (docs/security.md 17, 18)', async () => {
     const { raw } = await issue();
     cache.failGet = true;
     store.fail = true;
@@ -293,20 +293,20 @@ describe('AccessTokenVerifier', () => {
       await expect(verifier.verify(generateToken())).resolves.toBeNull();
     });
 
-    it('throws 503 when the cache throws: no source can decide (SECURITY.md 18)', async () => {
+    it('throws 503 when the cache throws: no source can decide (docs/security.md 18)', async () => {
       const raw = await cacheOnly();
       cache.failGet = true;
       await expect(verifier.verify(raw)).rejects.toMatchObject({ status: 503 });
     });
 
-    it('honours a tombstone (SECURITY.md 9)', async () => {
+    it('honours a tombstone (docs/security.md 9)', async () => {
       const raw = await cacheOnly();
       await cache.revoke([{ digest: digest(raw), ttlSeconds: 600 }]);
       await expect(verifier.verify(raw)).resolves.toBeNull();
     });
   });
 
-  it('never passes the raw token to the cache or the store (SECURITY.md 20)', async () => {
+  it('never passes the raw token to the cache or the store (docs/security.md 20)', async () => {
     const { raw } = await issue();
     const seen: string[] = [];
     const spyCache: TokenCache = {
@@ -329,7 +329,7 @@ describe('AccessTokenVerifier', () => {
     expect(seen).toEqual([digest(raw), digest(raw), digest(raw)]);
   });
 
-  it('logs each outage once, naming neither the token nor its digest (SECURITY.md 22)', async () => {
+  it('logs each outage once, naming neither the token nor its digest (docs/security.md 22)', async () => {
     const { raw } = await issue();
     cache.failGet = true;
     await verifier.verify(raw);
@@ -408,7 +408,7 @@ describe('AccessTokenVerifier with the in-process cache (option localCache)', ()
     expect(gets()).toBe(2);
   });
 
-  it('sees a revocation made in the turn the token was presented (SECURITY.md 9)', async () => {
+  it('sees a revocation made in the turn the token was presented (docs/security.md 9)', async () => {
     const raw = await issueCached();
     await verifier.verify(raw);
     const answer = verifier.verify(raw);
@@ -462,7 +462,7 @@ describe('AccessTokenVerifier with the in-process cache (option localCache)', ()
     expect(store.lookups).toBe(1);
   });
 
-  it('rejects at once a token revoked through this instance (SECURITY.md 9)', async () => {
+  it('rejects at once a token revoked through this instance (docs/security.md 9)', async () => {
     const raw = await issueCached();
     await verifier.verify(raw);
     await revoking.revoke([{ digest: digest(raw), ttlSeconds: 3600 }]);

@@ -6,7 +6,7 @@ import {
   splitScope,
   type LocalToken,
 } from '../cache/local-token-cache.js';
-import { TokenCache, type CacheEntry, type CachedToken } from '../cache/token-cache.js';
+import { TokenCache, cachedTokenOf, type CacheEntry } from '../cache/token-cache.js';
 import { TurnBatcher } from '../cache/turn-batcher.js';
 import { Clock } from '../clock.js';
 import { OAuthException } from '../errors/oauth.exception.js';
@@ -28,15 +28,16 @@ const CACHE_DOWN = Symbol('cache down');
  *
  * 0. With the option `localCache`, the in-process {@link LocalTokenCache}: it holds live tokens
  *    only, and revocations evict them on every instance at once.
- * 1. The token cache, by digest: a tombstone means revoked (SECURITY.md 9), a live entry is
+ * 1. The token cache, by digest: a tombstone means revoked (docs/security.md 9), a live entry is
  *    checked against the clock.
  * 2. On a miss, the {@link TokenStore} (MongoDB, the source of truth); a live record is written
  *    back to the cache with `add` (SET NX, so it can never overwrite a revocation's tombstone)
  *    for the token's remaining lifetime.
  *
- * Faults (SECURITY.md 17, 18): a failing cache is skipped and the store answers; a failing store
+ * Faults (docs/security.md 17, 18): a failing cache is skipped and the store answers; a failing store
  * is a 503 `temporarily_unavailable`, never a 401. In resource-server mode there is no store: a
  * miss is an unknown token, and a failing cache is a 503.
+ * @publicApi
  */
 @Injectable()
 export class AccessTokenVerifier {
@@ -58,8 +59,8 @@ export class AccessTokenVerifier {
   }
 
   /**
-   * @param rawToken the bearer token as presented; only its digest is looked up (SECURITY.md 20)
-   *   and neither is ever logged (SECURITY.md 22).
+   * @param rawToken the bearer token as presented; only its digest is looked up (docs/security.md 20)
+   *   and neither is ever logged (docs/security.md 22).
    * @returns the identity of a live token, or `null` for an unknown, expired or revoked one.
    * @throws OAuthException `temporarily_unavailable` (503) when no backend can answer.
    */
@@ -158,16 +159,9 @@ export class AccessTokenVerifier {
   }
 
   private async repopulate(key: string, record: TokenRecord, now: number): Promise<void> {
-    // Whole seconds, rounded down: the cached entry never outlives the stored record.
-    const exp = Math.floor(record.accessExpiresAt.getTime() / 1000);
-    const ttlSeconds = exp - now / 1000;
+    const token = cachedTokenOf(record);
+    const ttlSeconds = token.exp - now / 1000;
     if (ttlSeconds <= 0) return;
-    const token: CachedToken = {
-      sub: record.userId,
-      client_id: record.clientId,
-      scope: record.scope,
-      exp,
-    };
     try {
       await this.cache.add(key, token, ttlSeconds);
     } catch {
@@ -204,7 +198,7 @@ function toIdentity(token: LocalToken): OAuthIdentity {
   };
 }
 
-/** Only the error's class name: driver messages may carry query values (SECURITY.md 22). */
+/** Only the error's class name: driver messages may carry query values (docs/security.md 22). */
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : typeof error;
 }

@@ -4,7 +4,7 @@ import { OAuthException } from '../errors/oauth.exception.js';
 import { BearerChallengeException, BearerChallenges } from './bearer-challenge.js';
 
 describe('BearerChallenges', () => {
-  it('no token: a realm-only challenge, a body without error code (RFC 6750 §3.1, SECURITY.md 8)', () => {
+  it('no token: a realm-only challenge, a body without error code (RFC 6750 §3.1, docs/security.md 8)', () => {
     const error = new BearerChallenges(
       'api',
       () => 'https://example.com/e',

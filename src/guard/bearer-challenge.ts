@@ -2,12 +2,16 @@ import { HttpStatus, UnauthorizedException } from '@nestjs/common';
 import { OAuthErrorCode } from '../errors/oauth-error-code.js';
 import { OAuthException, type OAuthErrorBody } from '../errors/oauth.exception.js';
 
-/** JSON body of a 400/401/403 from the guard: RFC 6749 §5.2 members plus the required `scope`. */
+/**
+ * JSON body of a 400/401/403 from the guard: RFC 6749 §5.2 members plus the required `scope`.
+ * @publicApi
+ */
 export type BearerErrorBody = OAuthErrorBody & { scope?: string };
 
 /**
  * An RFC 6750 §3.1 error (`invalid_request`, `invalid_token`, `insufficient_scope`): the
  * `WWW-Authenticate` challenge in {@link OAuthException.headers} and a JSON body.
+ * @publicApi
  */
 export class BearerTokenException extends OAuthException {
   constructor(
@@ -33,6 +37,7 @@ export class BearerTokenException extends OAuthException {
  * 401 to a request that carries no bearer token (RFC 6750 §3.1): the challenge names the realm
  * only, and the body has a description but no error code. Not an {@link OAuthException}: there
  * is no OAuth error to report.
+ * @publicApi
  */
 export class BearerChallengeException extends UnauthorizedException {
   constructor(readonly headers: Readonly<Record<string, string>>) {
@@ -46,7 +51,7 @@ const INSUFFICIENT_SCOPE = 'The access token lacks a scope this resource require
 /**
  * Builds the guard's RFC 6750 §3 errors for one realm; the fixed parts are computed once.
  * Attribute order: `realm`, `error`, `error_description`, `error_uri`, `scope`. Descriptions are
- * fixed strings of the §3 charset: they never echo the request (SECURITY.md 22).
+ * fixed strings of the §3 charset: they never echo the request (docs/security.md 22).
  */
 export class BearerChallenges {
   private readonly realmChallenge: string;
@@ -63,12 +68,12 @@ export class BearerChallenges {
     this.realmChallenge = `Bearer realm="${realm}"`;
   }
 
-  /** No token (or another scheme): 401 with `Bearer realm="…"` only (SECURITY.md 8). */
+  /** No token (or another scheme): 401 with `Bearer realm="…"` only (docs/security.md 8). */
   authenticationRequired(): BearerChallengeException {
     return new BearerChallengeException({ 'WWW-Authenticate': this.realmChallenge });
   }
 
-  /** 400 `invalid_request`: query token, two methods, malformed credentials (SECURITY.md 8). */
+  /** 400 `invalid_request`: query token, two methods, malformed credentials (docs/security.md 8). */
   invalidRequest(description: string): BearerTokenException {
     return this.error(OAuthErrorCode.InvalidRequest, description, HttpStatus.BAD_REQUEST);
   }

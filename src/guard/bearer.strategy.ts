@@ -19,28 +19,11 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
   }
 
   /**
-   * Passport keeps one strategy per name for the whole process, so with two Nest apps in one
-   * process the last one created would answer for both. A guard of the host can therefore hand
-   * each request the verifier of its own app ({@link attachVerifier}); this instance's is the
-   * fallback.
-   *
    * @returns the identity of a live token, or `false` (passport's "not authenticated").
    * @throws OAuthException 503 from the verifier, which passport hands to the guard as an error
-   *   so that a storage fault never becomes a 401 (SECURITY.md 18).
+   *   so that a storage fault never becomes a 401 (docs/security.md 18).
    */
-  async validate(request: object, token: string): Promise<OAuthIdentity | false> {
-    const verifier = (request as VerifierCarrier)[REQUEST_VERIFIER] ?? this.verifier;
-    return (await verifier.verify(token)) ?? false;
+  async validate(_request: object, token: string): Promise<OAuthIdentity | false> {
+    return (await this.verifier.verify(token)) ?? false;
   }
-}
-
-const REQUEST_VERIFIER = Symbol('SENTINEL:RequestVerifier');
-
-interface VerifierCarrier {
-  [REQUEST_VERIFIER]?: AccessTokenVerifier;
-}
-
-/** Tells the strategy which app's verifier checks this request (see {@link BearerStrategy}). */
-export function attachVerifier(request: object, verifier: AccessTokenVerifier): void {
-  (request as VerifierCarrier)[REQUEST_VERIFIER] = verifier;
 }

@@ -12,6 +12,7 @@ import type { OAuthIdentity as Identity } from './oauth-identity.js';
  * ```
  * On a route without the guard there is no identity: the request fails with a 500 rather than
  * run the handler unauthenticated.
+ * @publicApi
  */
 export const OAuthIdentity = createParamDecorator(
   (field: keyof Identity | undefined, context: ExecutionContext) => {
@@ -23,5 +24,8 @@ export const OAuthIdentity = createParamDecorator(
   },
 );
 
-/** The identity type, under the decorator's name, so one import gives both. */
+/**
+ * The identity type, under the decorator's name, so one import gives both.
+ * @publicApi
+ */
 export type OAuthIdentity = Identity;

@@ -36,7 +36,7 @@ const BODY_NOT_FORM =
   'An access_token in the body needs a non-GET application/x-www-form-urlencoded request';
 
 /**
- * Protects host routes with bearer access tokens (RFC 6750, SECURITY.md 8): `@UseGuards(OAuthGuard)`,
+ * Protects host routes with bearer access tokens (RFC 6750, docs/security.md 8): `@UseGuards(OAuthGuard)`,
  * with `@Scopes(...)` for required scopes and `@OAuthIdentity()` to read who the token speaks for.
  *
  * - No token (or a non-Bearer `Authorization` scheme): 401 `WWW-Authenticate: Bearer realm="…"`,
@@ -44,8 +44,8 @@ const BODY_NOT_FORM =
  * - A token in the query string (RFC 6750 §2.3, §5.3), by two methods, in a non-form body, or a
  *   malformed `Bearer` header: 400 `invalid_request`.
  * - Unknown, expired or revoked token: 401 `error="invalid_token"`; revocations hold at once
- *   (SECURITY.md 9). Missing scope: 403 `error="insufficient_scope"`, `scope="…"`.
- * - Token storage down: the verifier's 503 with `Retry-After`, never a 401 (SECURITY.md 18).
+ *   (docs/security.md 9). Missing scope: 403 `error="insufficient_scope"`, `scope="…"`.
+ * - Token storage down: the verifier's 503 with `Retry-After`, never a 401 (docs/security.md 18).
  *
  * Headers are written to the response before throwing, so the host's exception filter need not
  * know them; every error also carries `Cache-Control: no-store`. Hooks for subclasses:
@@ -56,6 +56,7 @@ const BODY_NOT_FORM =
  * ({@link extractToken}), hands it to its own app's {@link AccessTokenVerifier}, and calls
  * {@link handleRequest} with passport's arguments. {@link BearerStrategy} stays registered for
  * hosts that use `AuthGuard('sentinel-bearer')` themselves.
+ * @publicApi
  */
 @Injectable()
 export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
@@ -110,7 +111,7 @@ export class OAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   /**
    * Where the token is, checked before passport runs: the `Authorization: Bearer` header
    * (RFC 6750 §2.1) or an `access_token` form parameter (§2.2), never the query (§2.3,
-   * SECURITY.md 8). Must agree with what passport-http-bearer reads.
+   * docs/security.md 8). Must agree with what passport-http-bearer reads.
    *
    * @returns the token, or `undefined` when the request carries none.
    * @throws OAuthException `invalid_request` for a query token, two methods or a malformed value.

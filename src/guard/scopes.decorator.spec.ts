@@ -15,7 +15,7 @@ describe('@Scopes', () => {
   });
 
   it.each(['', 'a b', 'say"hi', 'back\\slash', 'tab\t', 'ünï'])(
-    'refuses %j at decoration time: it could not be named in a quoted scope="…" challenge (SECURITY.md 8)',
+    'refuses %j at decoration time: it could not be named in a quoted scope="…" challenge (docs/security.md 8)',
     (scope) => {
       expect(() => Scopes(scope)).toThrow(TypeError);
     },

@@ -14,7 +14,7 @@ import { SENTINEL_OPTIONS, SENTINEL_REDIS } from '../sentinel.constants.js';
  * With Redis the count is one `INCR` on `{keyPrefix}introspect:{window}:{clientId}` (with a
  * TTL of one window), shared by every instance. Should Redis fail, the request is counted in
  * process memory instead — the limiter falls back, it never lets requests through uncounted
- * (SECURITY.md 17). Without Redis, memory is the only counter. Windows come from the injected
+ * (docs/security.md 17). Without Redis, memory is the only counter. Windows come from the injected
  * clock.
  */
 @Injectable()

@@ -2,6 +2,7 @@
  * Introspection response for a live access token (RFC 7662 §2.2). `username` and `sub` are
  * present only when the token was issued to a user; a client_credentials token acts for the
  * client alone and has neither.
+ * @publicApi
  */
 export interface ActiveTokenIntrospection {
   active: true;
@@ -20,5 +21,8 @@ export interface ActiveTokenIntrospection {
   sub?: string;
 }
 
-/** What the introspection endpoint answers: a live token, or exactly `{"active": false}`. */
+/**
+ * What the introspection endpoint answers: a live token, or exactly `{"active": false}`.
+ * @publicApi
+ */
 export type IntrospectionResponse = ActiveTokenIntrospection | { active: false };

@@ -11,7 +11,7 @@ import type { TokenForm } from '../token/grants/grant.js';
 import type { IntrospectionResponse } from './introspection-response.js';
 
 /**
- * The introspection endpoint's decision (RFC 7662 §2; SECURITY.md 11, 18). The client is
+ * The introspection endpoint's decision (RFC 7662 §2; docs/security.md 11, 18). The client is
  * already authenticated as a confidential client and counted by the rate limiter.
  *
  * - `token` missing → 400 `invalid_request`.

@@ -15,7 +15,7 @@ export interface BasicCredentials {
 }
 
 /**
- * HTTP Basic authentication of the management API and console (SECURITY.md 15):
+ * HTTP Basic authentication of the management API and console (docs/security.md 15):
  *
  * - an address locked out by {@link ManagementLoginThrottle} → 429 with `Retry-After`, whatever
  *   it sends;

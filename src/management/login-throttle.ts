@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../clock.js';
 
-/** How failed management sign-ins are throttled (SECURITY.md 15). */
+/** How failed management sign-ins are throttled (docs/security.md 15). */
 export interface LoginThrottlePolicy {
   /** Failures from one address before the first lockout. */
   freeAttempts: number;

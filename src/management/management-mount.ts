@@ -7,7 +7,7 @@ export function hasManagementCredentials(options: ResolvedSentinelOptions): bool
 }
 
 /**
- * Where to mount management, or `false` not to mount it (SECURITY.md 15): only when a path is
+ * Where to mount management, or `false` not to mount it (docs/security.md 15): only when a path is
  * set and it is protected by credentials or explicitly opened. With `forRootAsync` the
  * credentials come from the factory, after routes exist: pass `credentialsKnown = false` to
  * mount whenever a path is set; the Basic auth guard then answers 404 while none are configured.

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TokenStore } from '../storage/token-store.js';
-import { TokenRevocationService } from '../token/token-revocation.service.js';
+import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import { pageOf } from './dto/pagination.dto.js';
 import type { ListTokensQueryDto, RevokeTokensQueryDto } from './dto/token.dto.js';
 import { ManagementException } from './management.errors.js';
 import { pageView, tokenView, type PageView, type TokenView } from './management.presenters.js';
 
 /**
- * Issued tokens: metadata only, never a token or its digest (SECURITY.md 20). Every revocation
- * goes through {@link TokenRevocationService}, so the cache learns of it at once (SECURITY.md 9).
+ * Issued tokens: metadata only, never a token or its digest (docs/security.md 20). Every revocation
+ * goes through {@link TokenRevocationService}, so the cache learns of it at once (docs/security.md 9).
  * Revoking one record ends its access token and the refresh token issued beside it.
  */
 @Injectable()

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { UserRepository } from '../storage/user-store.js';
-import { TokenRevocationService } from '../token/token-revocation.service.js';
+import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import type { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto.js';
 import { pageOf } from './dto/pagination.dto.js';
 import { ManagementException } from './management.errors.js';
@@ -16,7 +16,7 @@ import {
 
 /**
  * Users of the built-in store. Changing a password, disabling or deleting a user revokes the
- * user's tokens in the store and the cache, so the guard rejects them at once (SECURITY.md 9).
+ * user's tokens in the store and the cache, so the guard rejects them at once (docs/security.md 9).
  * When the host brings its own users (`userStore` option) every call answers 404
  * `users_not_managed`: those users live in the host's system, not here.
  */

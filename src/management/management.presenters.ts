@@ -3,7 +3,7 @@ import type { TokenRecord } from '../storage/token-store.js';
 import type { Page, SentinelUser } from '../storage/user-store.js';
 
 // What the management API answers with: snake_case JSON, dates as ISO 8601 strings. Never a
-// password, hash, secret digest, token or token digest (SECURITY.md 20, 21).
+// password, hash, secret digest, token or token digest (docs/security.md 20, 21).
 
 export interface UserView {
   id: string;
@@ -68,7 +68,7 @@ export function clientView(client: SentinelClient): ClientView {
   };
 }
 
-/** The one answer that carries a client secret (SECURITY.md 21). */
+/** The one answer that carries a client secret (docs/security.md 21). */
 export function clientWithSecretView({ client, clientSecret }: ClientWithSecret): ClientView {
   const { client_id, ...rest } = clientView(client);
   return clientSecret === undefined

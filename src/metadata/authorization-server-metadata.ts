@@ -8,6 +8,7 @@ export const INTROSPECTION_AUTH_METHODS = ['client_secret_basic', 'client_secret
 /**
  * The authorization server metadata this module publishes (RFC 8414 §2). Only what the server
  * does is listed; disabled endpoints are left out.
+ * @publicApi
  */
 export interface AuthorizationServerMetadata {
   issuer: string;

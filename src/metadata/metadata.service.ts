@@ -16,6 +16,7 @@ const MAX_DERIVED_DOCUMENTS = 16;
  * Without one (development), the issuer is the origin of the request that fetched the document
  * (§3.3: it must equal the URL the well-known path was appended to): a document is built per
  * origin and a few are remembered, so varying `Host` headers cannot grow memory.
+ * @publicApi
  */
 @Injectable()
 export class AuthorizationServerMetadataService implements OnApplicationBootstrap {

@@ -1,7 +1,10 @@
 import type { SentinelTokenLifetimes } from '../sentinel-options.js';
 import { SentinelConfigError, positiveInteger } from './option-checks.js';
 
-/** Access and refresh lifetimes of the tokens one grant type issues, in seconds. */
+/**
+ * Access and refresh lifetimes of the tokens one grant type issues, in seconds.
+ * @publicApi
+ */
 export interface TokenLifetimes {
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;

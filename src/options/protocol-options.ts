@@ -10,11 +10,12 @@ import {
   positiveInteger,
 } from './option-checks.js';
 import { SENTINEL_DEFAULTS } from './option-defaults.js';
+import { isScopeToken } from '../token/scope.js';
 
-/** One scope-token of RFC 6749 §3.3: `1*NQCHAR`. */
-export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-
-/** Where RFC 8414 §3 puts the metadata of an issuer without a path. */
+/**
+ * Where RFC 8414 §3 puts the metadata of an issuer without a path.
+ * @publicApi
+ */
 export const METADATA_WELL_KNOWN_PATH = '/.well-known/oauth-authorization-server';
 
 export const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -65,10 +66,7 @@ export function metadataPath(issuer: string | undefined): string {
 
 export function resolveScopesSupported(value: unknown): readonly string[] | undefined {
   if (value === undefined) return undefined;
-  if (
-    !Array.isArray(value) ||
-    !value.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope))
-  ) {
+  if (!Array.isArray(value) || !value.every(isScopeToken)) {
     throw new SentinelConfigError('scopesSupported', 'must be an array of RFC 6749 scope-tokens');
   }
   return Object.freeze([...new Set(value as string[])]);

@@ -9,7 +9,10 @@ import type { UserStore } from '../storage/user-store.js';
 import type { TokenLifetimes } from './lifetime-options.js';
 import type { EndpointPathField } from './route-options.js';
 
-/** Options after defaults and validation; what the module's services read. */
+/**
+ * Options after defaults and validation; what the module's services read.
+ * @publicApi
+ */
 export interface ResolvedSentinelOptions extends Record<EndpointPathField, string | false> {
   routePrefix: string;
   // From Record<EndpointPathField, …>: the full path of each endpoint (`tokenPath` is

@@ -4,7 +4,7 @@ import { OAuthException } from '../errors/oauth.exception.js';
 import type { SentinelClient } from '../storage/client-store.js';
 import { TokenStore, type TokenRecord } from '../storage/token-store.js';
 import type { TokenForm } from '../token/grants/grant.js';
-import { TokenRevocationService } from '../token/token-revocation.service.js';
+import { TokenRevocationService } from './token-revocation.service.js';
 
 /** The `token_type_hint` values of RFC 7009 §2.1 this server understands. */
 export type TokenTypeHint = 'access_token' | 'refresh_token';
@@ -16,7 +16,7 @@ export interface FoundToken {
 }
 
 /**
- * The revocation endpoint's decision flow (RFC 7009 §2; SECURITY.md 9, 10). The client is
+ * The revocation endpoint's decision flow (RFC 7009 §2; docs/security.md 9, 10). The client is
  * already authenticated.
  *
  * - `token` missing → 400 `invalid_request`.

@@ -1,6 +1,9 @@
 import type { Page } from './user-store.js';
 
-/** RFC 6749 §2.1 client types. */
+/**
+ * RFC 6749 §2.1 client types.
+ * @publicApi
+ */
 export type ClientType = 'public' | 'confidential';
 
 /**
@@ -13,7 +16,10 @@ export interface GrantCatalog {
   requiresConfidentialClient(grantType: string): boolean;
 }
 
-/** A registered client. Field names follow RFC 7591 in the management API. Never carries a secret. */
+/**
+ * A registered client. Field names follow RFC 7591 in the management API. Never carries a secret.
+ * @publicApi
+ */
 export interface SentinelClient {
   clientId: string;
   clientName: string;
@@ -25,6 +31,7 @@ export interface SentinelClient {
   updatedAt: Date;
 }
 
+/** @publicApi */
 export interface NewClient {
   clientName: string;
   clientType: ClientType;
@@ -32,25 +39,33 @@ export interface NewClient {
   scope: string;
 }
 
+/** @publicApi */
 export interface ClientChanges {
   clientName?: string;
   grantTypes?: string[];
   scope?: string;
 }
 
-/** A client together with its secret, returned once at creation or rotation (SECURITY.md 21). */
+/**
+ * A client together with its secret, returned once at creation or rotation (docs/security.md 21).
+ * @publicApi
+ */
 export interface ClientWithSecret {
   client: SentinelClient;
   /** Raw secret for confidential clients; `undefined` for public clients. */
   clientSecret?: string;
 }
 
+/** @publicApi */
 export interface ClientQuery {
   page: number;
   perPage: number;
 }
 
-/** Port: registered clients. Secrets are stored as SHA-256 digests only (SECURITY.md 20). */
+/**
+ * Port: registered clients. Secrets are stored as SHA-256 digests only (docs/security.md 20).
+ * @publicApi
+ */
 export interface ClientStore {
   findById(clientId: string): Promise<SentinelClient | null>;
   /**
@@ -65,5 +80,8 @@ export interface ClientStore {
   rotateSecret(clientId: string): Promise<ClientWithSecret | null>;
   delete(clientId: string): Promise<boolean>;
 }
-/** DI token of the {@link ClientStore} port. */
+/**
+ * DI token of the {@link ClientStore} port.
+ * @publicApi
+ */
 export const ClientStore = Symbol('SENTINEL:ClientStore');

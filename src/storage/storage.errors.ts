@@ -1,4 +1,7 @@
-/** A unique key already exists (duplicate username, client id …). Rendered as 409. */
+/**
+ * A unique key already exists (duplicate username, client id …). Rendered as 409.
+ * @publicApi
+ */
 export class ConflictError extends Error {
   constructor(
     message: string,
@@ -9,7 +12,10 @@ export class ConflictError extends Error {
   }
 }
 
-/** Input a store refuses (e.g. a password over 72 bytes). Rendered as 400 naming the field. */
+/**
+ * Input a store refuses (e.g. a password over 72 bytes). Rendered as 400 naming the field.
+ * @publicApi
+ */
 export class InvalidInputError extends Error {
   constructor(
     message: string,
@@ -20,7 +26,10 @@ export class InvalidInputError extends Error {
   }
 }
 
-/** The backing store could not be reached or timed out. Rendered as 503 with Retry-After. */
+/**
+ * The backing store could not be reached or timed out. Rendered as 503 with Retry-After.
+ * @publicApi
+ */
 export class StorageUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -10,7 +10,7 @@ const CLIENT_TYPES: readonly ClientType[] = ['public', 'confidential'];
 
 /**
  * Whether a value may be used as a query key. Anything that is not a string (e.g. `{ $ne: '' }`
- * smuggled past the types) is treated as "not found", never passed to a query (SECURITY.md 2).
+ * smuggled past the types) is treated as "not found", never passed to a query (docs/security.md 2).
  */
 export function isQueryString(value: unknown): value is string {
   return typeof value === 'string';
@@ -92,7 +92,7 @@ export function assertGrantTypes(value: unknown, grants: GrantCatalog): asserts 
 
 /**
  * Compared against when a client has no secret, so a miss costs the same as a wrong secret
- * (SECURITY.md 15). Not a hex digest, so no secret can ever match it.
+ * (docs/security.md 15). Not a hex digest, so no secret can ever match it.
  */
 export const NO_SECRET_DIGEST = 'no-secret';
 

@@ -2,8 +2,9 @@ import type { Page } from './user-store.js';
 
 /**
  * One issued access token, with the refresh token issued beside it (if any). Only SHA-256
- * digests of the tokens are stored (SECURITY.md 20). Tokens issued by refreshing share the
+ * digests of the tokens are stored (docs/security.md 20). Tokens issued by refreshing share the
  * `familyId` of the original grant, so reuse of a rotated refresh token can revoke them all.
+ * @publicApi
  */
 export interface TokenRecord {
   id: string;
@@ -22,8 +23,10 @@ export interface TokenRecord {
   revoked: boolean;
 }
 
+/** @publicApi */
 export type NewTokenRecord = Omit<TokenRecord, 'id' | 'refreshConsumedAt' | 'revoked'>;
 
+/** @publicApi */
 export interface TokenQuery {
   page: number;
   perPage: number;
@@ -31,13 +34,19 @@ export interface TokenQuery {
   clientId?: string;
 }
 
-/** An access token a revocation covers: its digest and when it expires. */
+/**
+ * An access token a revocation covers: its digest and when it expires.
+ * @publicApi
+ */
 export interface RevokedAccessToken {
   accessTokenDigest: string;
   accessExpiresAt: Date;
 }
 
-/** What a revocation did, so callers can report it and caches can be told (SECURITY.md 9). */
+/**
+ * What a revocation did, so callers can report it and caches can be told (docs/security.md 9).
+ * @publicApi
+ */
 export interface Revocation {
   /** Access tokens this call turned off; records that were revoked already are not counted. */
   records: RevokedAccessToken[];
@@ -50,20 +59,23 @@ export interface Revocation {
   unexpired: RevokedAccessToken[];
 }
 
-/** Port: issued tokens. Lookups are by digest, never by raw token. */
+/**
+ * Port: issued tokens. Lookups are by digest, never by raw token.
+ * @publicApi
+ */
 export interface TokenStore {
-  /** Persists a new record; resolves only once it is durable (SECURITY.md 19). */
+  /** Persists a new record; resolves only once it is durable (docs/security.md 19). */
   insert(record: NewTokenRecord): Promise<TokenRecord>;
   findByAccessDigest(digest: string): Promise<TokenRecord | null>;
   findByRefreshDigest(digest: string): Promise<TokenRecord | null>;
   findById(id: string): Promise<TokenRecord | null>;
   /**
    * Atomically marks the refresh token consumed, only if it is not consumed, not revoked and not
-   * expired at `now` (one conditional update, SECURITY.md 6). Of N concurrent callers with one
+   * expired at `now` (one conditional update, docs/security.md 6). Of N concurrent callers with one
    * digest exactly one receives the record; the others receive `null`.
    */
   consumeRefresh(digest: string, now: Date): Promise<TokenRecord | null>;
-  /** Undoes {@link consumeRefresh} when the replacement pair could not be stored (SECURITY.md 19). */
+  /** Undoes {@link consumeRefresh} when the replacement pair could not be stored (docs/security.md 19). */
   restoreRefresh(id: string): Promise<void>;
   /**
    * Revokes the record (idempotent). `now` (default: the current time) decides which access
@@ -81,5 +93,8 @@ export interface TokenStore {
   revokeByClient(clientId: string, now?: Date): Promise<Revocation>;
   list(query: TokenQuery): Promise<Page<TokenRecord>>;
 }
-/** DI token of the {@link TokenStore} port. */
+/**
+ * DI token of the {@link TokenStore} port.
+ * @publicApi
+ */
 export const TokenStore = Symbol('SENTINEL:TokenStore');

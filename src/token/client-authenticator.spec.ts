@@ -32,7 +32,7 @@ const INVALID_CLIENT = {
   error_description: 'Client authentication failed',
 };
 
-describe('ClientAuthenticator (SECURITY.md 5)', () => {
+describe('ClientAuthenticator (docs/security.md 5)', () => {
   const store = new MemoryClientStore(GrantRegistry.of());
   const authenticator = new ClientAuthenticator(store, options);
   let confidential: { id: string; secret: string };

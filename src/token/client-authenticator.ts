@@ -19,7 +19,7 @@ const CLIENT_AUTHENTICATION_FAILED = 'Client authentication failed';
 const BASIC_CREDENTIALS = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i;
 
 /**
- * Authenticates the client of a token request (RFC 6749 §2.3, §3.2.1; SECURITY.md 5):
+ * Authenticates the client of a token request (RFC 6749 §2.3, §3.2.1; docs/security.md 5):
  *
  * - HTTP Basic (§2.3.1): id and secret are form-urlencoded before being put into Basic, so both
  *   are decoded (`+` → space, then percent-decoding). A malformed header — another scheme, bad
@@ -37,7 +37,7 @@ const BASIC_CREDENTIALS = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i;
  * a wrong secret or a secret sent for a public client.
  *
  * Authentications that present a secret are counted per `client_id` by the brute-force limiter
- * (SECURITY.md 13, ADR 0007): once a client id has used its free attempts, repeated
+ * (docs/security.md 13, ADR 0007): once a client id has used its free attempts, repeated
  * `invalid_client` locks it out — 429 with `Retry-After`, the right secret included — with a
  * doubling lockout. Requests without a secret (public clients) are never refused by it, so a
  * public client's id, which is no secret, cannot be used to lock its users out.

@@ -29,7 +29,7 @@ describe('parseScope (RFC 6749 §3.3)', () => {
   });
 
   it.each([['a"b'], ['a\\b'], ['a\tb'], ['naïve'], ['a\nb'], ['\x7f']])(
-    'refuses %j with invalid_scope (SECURITY.md 4)',
+    'refuses %j with invalid_scope (docs/security.md 4)',
     (value) => {
       expect(codeOf(() => parseScope(value))).toBe(OAuthErrorCode.InvalidScope);
     },
@@ -68,7 +68,7 @@ describe('resolveScope', () => {
     );
   });
 
-  it('lets a refresh narrow but never widen (RFC 6749 §6, SECURITY.md 6)', () => {
+  it('lets a refresh narrow but never widen (RFC 6749 §6, docs/security.md 6)', () => {
     const limits = { client: 'read write admin', previous: 'read write' };
     expect(resolveScope(['read'], limits)).toBe('read');
     expect(codeOf(() => resolveScope(['read', 'admin'], limits))).toBe(OAuthErrorCode.InvalidScope);

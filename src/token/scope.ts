@@ -1,7 +1,20 @@
 import { OAuthException } from '../errors/oauth.exception.js';
 
-/** One scope-token of RFC 6749 §3.3: `1*NQCHAR` = %x21 / %x23-5B / %x5D-7E. */
+/**
+ * One scope-token of RFC 6749 §3.3: `1*NQCHAR` = %x21 / %x23-5B / %x5D-7E — so also safe inside
+ * a quoted header value. The module's one definition of it.
+ */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** Whether `value` is one RFC 6749 §3.3 scope-token. */
+export function isScopeToken(value: unknown): value is string {
+  return typeof value === 'string' && SCOPE_TOKEN.test(value);
+}
+
+/** Whether `value` is a scope in canonical form: scope-tokens separated by single spaces, or `''`. */
+export function isCanonicalScope(value: unknown): value is string {
+  return typeof value === 'string' && (value === '' || value.split(' ').every(isScopeToken));
+}
 
 /**
  * Parses a space-delimited scope value (RFC 6749 §3.3): tokens are checked against NQCHAR and
@@ -10,6 +23,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
  *
  * @returns the tokens; an empty array for `''`.
  * @throws OAuthException `invalid_scope` when a token is malformed.
+ * @publicApi
  */
 export function parseScope(value: string): string[] {
   const tokens = value.split(' ').filter((token) => token.length > 0);
@@ -34,6 +48,7 @@ export function formatScope(tokens: readonly string[]): string {
  * empty string means the client may request no scope at all. `user` is the resource owner's
  * scope, where an empty string means "no restriction" (see `SentinelUser.scope`).
  * `previous` is the scope of the grant being refreshed (RFC 6749 §6: it may only narrow).
+ * @publicApi
  */
 export interface ScopeLimits {
   client: string;
@@ -53,6 +68,7 @@ export interface ScopeLimits {
  *   the next refresh).
  *
  * @param requested the parsed `scope` parameter, or `undefined` when it was omitted.
+ * @publicApi
  */
 export function resolveScope(requested: string[] | undefined, limits: ScopeLimits): string {
   const allowed: Array<Set<string>> = [new Set(storedScope(limits.client))];

@@ -40,7 +40,7 @@ async function failure(promise: Promise<unknown>): Promise<{ status: number; bod
 }
 
 describe('TokenFormReader', () => {
-  describe('query string (SECURITY.md 1)', () => {
+  describe('query string (docs/security.md 1)', () => {
     it.each(['client_secret', 'password', 'refresh_token', 'username', 'client_id', 'grant_type'])(
       'refuses %s in the query string with 400 invalid_request',
       async (name) => {
@@ -65,7 +65,7 @@ describe('TokenFormReader', () => {
     });
   });
 
-  describe('media type (SECURITY.md 1)', () => {
+  describe('media type (docs/security.md 1)', () => {
     it.each([
       ['application/json'],
       ['text/plain'],
@@ -95,7 +95,7 @@ describe('TokenFormReader', () => {
     });
   });
 
-  describe('size cap (SECURITY.md 2)', () => {
+  describe('size cap (docs/security.md 2)', () => {
     it('refuses a declared Content-Length over 64 KiB with 413 before reading', async () => {
       const request = parsed(
         {},
@@ -130,7 +130,7 @@ describe('TokenFormReader', () => {
     ['raw body (rawBody: true)', (text: string) => raw(text)],
     ['unread stream (bodyParser: false)', (text: string) => stream([text])],
     ['parsed string body', (text: string) => parsed(text)],
-  ])('flat parsing from a %s (SECURITY.md 2)', (_label, make) => {
+  ])('flat parsing from a %s (docs/security.md 2)', (_label, make) => {
     it('reads parameters, percent- and plus-decoded', async () => {
       const form = await reader.read(
         make('grant_type=password&username=al%C3%AFce&password=a+b%26c'),

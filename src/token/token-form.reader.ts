@@ -4,10 +4,10 @@ import { Injectable } from '@nestjs/common';
 import { OAuthException } from '../errors/oauth.exception.js';
 import type { TokenForm } from './grants/grant.js';
 
-/** Largest token request body read, in bytes (SECURITY.md 2). Bigger bodies get 413 before any hashing. */
+/** Largest token request body read, in bytes (docs/security.md 2). Bigger bodies get 413 before any hashing. */
 export const MAX_TOKEN_BODY_BYTES = 64 * 1024;
 
-/** Parameters that carry credentials or drive a grant; refused in the query string (SECURITY.md 1). */
+/** Parameters that carry credentials or drive a grant; refused in the query string (docs/security.md 1). */
 export const QUERY_FORBIDDEN_PARAMETERS: readonly string[] = [
   'client_secret',
   'password',
@@ -45,7 +45,7 @@ interface RequestLike {
 }
 
 /**
- * Reads the token request's form FLAT and platform-agnostically (RFC 6749 §3.2, SECURITY.md 1–2),
+ * Reads the token request's form FLAT and platform-agnostically (RFC 6749 §3.2, docs/security.md 1–2),
  * without global middleware and without changing the host app's body parsing:
  *
  * 1. credential and grant parameters in the query string → 400 `invalid_request`;

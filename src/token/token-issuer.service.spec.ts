@@ -15,7 +15,7 @@ import { TokenIssuerService } from './token-issuer.service.js';
 
 const BASE64URL_256_BIT = /^[A-Za-z0-9_-]{43}$/;
 
-describe('TokenIssuerService (SECURITY.md 19–21)', () => {
+describe('TokenIssuerService (docs/security.md 19–21)', () => {
   let backend: TokenBackend;
   let module: TestingModule;
   let issuer: TokenIssuerService;
@@ -43,7 +43,7 @@ describe('TokenIssuerService (SECURITY.md 19–21)', () => {
     withRefreshToken: true,
   };
 
-  it('issues 256-bit base64url access and refresh tokens (SECURITY.md 21)', async () => {
+  it('issues 256-bit base64url access and refresh tokens (docs/security.md 21)', async () => {
     const { response } = await issuer.issue(issue);
     expect(response.access_token).toMatch(BASE64URL_256_BIT);
     expect(response.refresh_token).toMatch(BASE64URL_256_BIT);
@@ -51,7 +51,7 @@ describe('TokenIssuerService (SECURITY.md 19–21)', () => {
     expect(response).toMatchObject({ token_type: 'Bearer', expires_in: 600, scope: 'read' });
   });
 
-  it('stores digests only: the raw token and its stored digest both fail lookups (SECURITY.md 20)', async () => {
+  it('stores digests only: the raw token and its stored digest both fail lookups (docs/security.md 20)', async () => {
     const { response, record } = await issuer.issue(issue);
     expect(record.accessTokenDigest).toBe(digest(response.access_token));
     expect(record.refreshTokenDigest).toBe(digest(response.refresh_token!));
@@ -123,7 +123,7 @@ describe('TokenIssuerService (SECURITY.md 19–21)', () => {
     expect(await backend.cache.get(digest(response.access_token))).toBeUndefined();
   });
 
-  it('does not fail when the cache write fails, and logs no token (SECURITY.md 17, 22)', async () => {
+  it('does not fail when the cache write fails, and logs no token (docs/security.md 17, 22)', async () => {
     const cache = module.get<TokenCache>(TokenCache);
     jest.spyOn(cache, 'add').mockRejectedValue(new CacheUnavailableError('redis down'));
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
@@ -136,7 +136,7 @@ describe('TokenIssuerService (SECURITY.md 19–21)', () => {
     expect(logged).not.toContain(digest(response.access_token));
   });
 
-  it('writes no cache entry when the insert fails (SECURITY.md 19)', async () => {
+  it('writes no cache entry when the insert fails (docs/security.md 19)', async () => {
     const store = module.get<TokenStore>(TokenStore);
     jest.spyOn(store, 'insert').mockRejectedValue(new StorageUnavailableError('mongo down'));
     const add = jest.spyOn(module.get<TokenCache>(TokenCache), 'add');

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TokenCache } from '../cache/token-cache.js';
+import { TokenCache, cachedTokenOf } from '../cache/token-cache.js';
 import { Clock } from '../clock.js';
 import { digest } from '../crypto/digest.js';
 import { generateToken } from '../crypto/token-generator.js';
@@ -30,14 +30,17 @@ export interface TokenIssue {
   familyId?: string;
 }
 
-/** What {@link TokenIssuerService.issue} returns: the token response and the stored record. */
+/**
+ * What {@link TokenIssuerService.issue} returns: the token response and the stored record.
+ * @publicApi
+ */
 export interface IssuedTokens {
   response: TokenResponse;
   record: TokenRecord;
 }
 
 /**
- * Mints and persists token pairs (SECURITY.md 19–21):
+ * Mints and persists token pairs (docs/security.md 19–21):
  *
  * 1. access and refresh tokens are 256-bit CSPRNG values, base64url ({@link generateToken});
  * 2. the store receives their SHA-256 digests only, with lifetimes from the injected clock;
@@ -92,16 +95,7 @@ export class TokenIssuerService {
 
   private async cacheAccessToken(record: TokenRecord, ttlSeconds: number): Promise<void> {
     try {
-      await this.cache.add(
-        record.accessTokenDigest,
-        {
-          sub: record.userId,
-          client_id: record.clientId,
-          scope: record.scope,
-          exp: Math.floor(record.accessExpiresAt.getTime() / 1000),
-        },
-        ttlSeconds,
-      );
+      await this.cache.add(record.accessTokenDigest, cachedTokenOf(record), ttlSeconds);
     } catch (error) {
       this.logger.warn(
         `Token ${record.id} is stored but could not be cached ` +

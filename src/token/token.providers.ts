@@ -7,7 +7,7 @@ import { AuthorizationServerMetadataService } from '../metadata/metadata.service
 import { RevocationEndpointService } from '../revocation/revocation-endpoint.service.js';
 import { TokenFormReader } from './token-form.reader.js';
 import { TokenIssuerService } from './token-issuer.service.js';
-import { TokenRevocationService } from './token-revocation.service.js';
+import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import { TokenService } from './token.service.js';
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '../../test/token/token-testing.js';
 import { TokenService } from './token.service.js';
 
-describe('TokenService dispatch (SECURITY.md "stance on the password grant")', () => {
+describe('TokenService dispatch (docs/security.md "The password grant")', () => {
   let backend: TokenBackend;
   let module: TestingModule;
   let service: TokenService;

@@ -13,7 +13,7 @@ import { TOKEN_GRANTS } from './grants/grant-providers.js';
  * - `grant_type` missing → 400 `invalid_request`; not one this server implements → 400
  *   `unsupported_grant_type`;
  * - a grant type the client does not list → 400 `unauthorized_client` (grants are allowed per
- *   client; docs/security.md "stance on the password grant").
+ *   client; docs/security.md "The password grant").
  */
 @Injectable()
 export class TokenService {

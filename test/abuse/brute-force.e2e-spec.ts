@@ -12,7 +12,7 @@ import {
   type TestClient,
 } from '../revocation/protocol-testing.js';
 
-// SECURITY.md 13, ADR 0007: brute-force protection of the password grant and of client
+// docs/security.md 13, ADR 0007: brute-force protection of the password grant and of client
 // authentication, on the in-memory default and on FerretDB + redis-server.
 
 const PASSWORD = 'correct horse battery staple';

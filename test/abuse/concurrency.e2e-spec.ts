@@ -11,7 +11,7 @@ import {
   type TestClient,
 } from '../revocation/protocol-testing.js';
 
-// SECURITY.md 6, 9, 19 under concurrency, on the in-memory default and FerretDB + redis-server
+// docs/security.md 6, 9, 19 under concurrency, on the in-memory default and FerretDB + redis-server
 // (whose findAndModify is not atomic; see ferretdb-race-guards.ts). N parallel wrong passwords are in
 // brute-force.e2e-spec.ts.
 

@@ -10,7 +10,7 @@ import {
   type TestClient,
 } from '../revocation/protocol-testing.js';
 
-// SECURITY.md 14: an unknown username and a wrong password take the same time, so timing does
+// docs/security.md 14: an unknown username and a wrong password take the same time, so timing does
 // not reveal which usernames exist. This is a security property, not a performance target: it
 // compares medians of interleaved trials against one bcrypt comparison at the configured cost,
 // measured in the same run, so a loaded machine slows all three alike.
@@ -25,7 +25,7 @@ function median(values: number[]): number {
   return sorted.length % 2 === 0 ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[mid];
 }
 
-describe('password grant timing on FerretDB + redis-server (SECURITY.md 14)', () => {
+describe('password grant timing on FerretDB + redis-server (docs/security.md 14)', () => {
   let t: ProtocolApp;
   let client: TestClient;
   let base: string;

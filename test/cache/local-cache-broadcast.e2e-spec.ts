@@ -4,11 +4,11 @@ import type { Redis } from 'ioredis';
 import { LocalTokenCache } from '../../src/cache/local-token-cache.js';
 import { digest } from '../../src/crypto/digest.js';
 import {
-  SENTINEL_REDIS,
   SentinelModule,
   TokenRevocationService,
   type SentinelModuleOptions,
 } from '../../src/index.js';
+import { SENTINEL_REDIS } from '../../src/sentinel.constants.js';
 import { mongoUrl, redisUrl, uniqueDbName, uniqueKeyPrefix } from '../harness/backends.js';
 import { makeServiceDir, startRedis, type ServiceHandle } from '../harness/test-services.js';
 import {
@@ -36,11 +36,11 @@ function localCacheOf(app: INestApplication): LocalTokenCache {
 }
 
 /**
- * SECURITY.md 9 with the in-process cache: two instances share FerretDB and Redis, each keeps a
+ * docs/security.md 9 with the in-process cache: two instances share FerretDB and Redis, each keeps a
  * local cache (TTL far longer than the test, so only the broadcast can evict), and a revocation
  * on one is refused by the other at once.
  */
-describe('localCache: revocations broadcast between two instances (SECURITY.md 9)', () => {
+describe('localCache: revocations broadcast between two instances (docs/security.md 9)', () => {
   let a: INestApplication;
   let b: INestApplication;
   let seeded: Seeded;
@@ -119,7 +119,7 @@ describe('localCache: revocations broadcast between two instances (SECURITY.md 9
 });
 
 /** With a private redis-server the suite can stop and start. */
-describe('localCache while Redis pub/sub is down (SECURITY.md 9, 17)', () => {
+describe('localCache while Redis pub/sub is down (docs/security.md 9, 17)', () => {
   const dir = makeServiceDir('sentinel-local-cache-redis-');
   let redis: ServiceHandle;
   let a: INestApplication | undefined;

@@ -13,7 +13,7 @@ import {
 } from '../faults/fault-testing.js';
 import { ProtectedController } from '../module/module-testing.js';
 
-// SECURITY.md 22: a full flow — management, token, refresh, revoke, introspect, failures,
+// docs/security.md 22: a full flow — management, token, refresh, revoke, introspect, failures,
 // lockouts and both backends failing — while every line the module logs (Nest Logger and the
 // console) is captured. No line may contain a password, token, client secret or Authorization
 // header value used in the run.
@@ -60,7 +60,7 @@ const WRONG_SECRET = 'canary-wrong-secret-5e6f';
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
-describe('log canary (SECURITY.md 22)', () => {
+describe('log canary (docs/security.md 22)', () => {
   const logger = new CapturingLogger();
   const consoleLines: string[] = [];
   const spies: Array<{ mockRestore(): void }> = [];

@@ -55,7 +55,7 @@ describe.each(BACKENDS)('grant_type=client_credentials (RFC 6749 §4.4) on %s', 
   const grant = (client: TestClient | undefined, extra: Record<string, string> = {}) =>
     postForm(t.app, TOKEN, client, { grant_type: 'client_credentials', ...extra });
 
-  describe('success (SECURITY.md 3, 7)', () => {
+  describe('success (docs/security.md 3, 7)', () => {
     it('issues an access token with the client’s scope and no refresh token', async () => {
       const res = await grant(service);
       expect(res.status).toBe(200);
@@ -97,7 +97,7 @@ describe.each(BACKENDS)('grant_type=client_credentials (RFC 6749 §4.4) on %s', 
     });
   });
 
-  describe('the guard (SECURITY.md 8)', () => {
+  describe('the guard (docs/security.md 8)', () => {
     it('accepts the token and gives the handler an identity with userId null', async () => {
       const { body } = await grant(service).expect(200);
       const me = await callApi(t.app, body.access_token).expect(200);

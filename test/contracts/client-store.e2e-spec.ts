@@ -54,7 +54,7 @@ const CLIENT_KEYS = [
   'scope',
   'updatedAt',
 ];
-/** 256 bits, base64url without padding (SECURITY.md 21). */
+/** 256 bits, base64url without padding (docs/security.md 21). */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 const confidential: NewClient = {
@@ -122,7 +122,7 @@ describe.each([
       expect(client.grantTypes).toEqual(['password', 'refresh_token']);
     });
 
-    it('refuses client_credentials for a public client (SECURITY.md 7)', async () => {
+    it('refuses client_credentials for a public client (docs/security.md 7)', async () => {
       const error = await rejectionOf(
         store.create({ ...publicClient, grantTypes: ['client_credentials'] }),
       );
@@ -166,7 +166,7 @@ describe.each([
       }
     });
 
-    it('returns null for the stored digest presented as the secret (SECURITY.md 20)', async () => {
+    it('returns null for the stored digest presented as the secret (docs/security.md 20)', async () => {
       expect(await store.verifySecret(client.clientId, digest(secret))).toBeNull();
     });
 
@@ -183,7 +183,7 @@ describe.each([
       }
     });
 
-    it('treats operator objects as unknown (SECURITY.md 2)', async () => {
+    it('treats operator objects as unknown (docs/security.md 2)', async () => {
       expect(await store.verifySecret(OPERATOR, secret)).toBeNull();
       expect(await store.verifySecret(client.clientId, OPERATOR)).toBeNull();
       expect(await store.findById(OPERATOR)).toBeNull();
@@ -324,7 +324,7 @@ describe(`MongoClientStore on ${MONGO_BACKEND}`, () => {
     await dropAndClose(connection);
   });
 
-  it('stores only the SHA-256 digest of the secret (SECURITY.md 20)', async () => {
+  it('stores only the SHA-256 digest of the secret (docs/security.md 20)', async () => {
     const { client, clientSecret } = await store.create(confidential);
     const raw = await connection
       .db!.collection(CLIENTS_COLLECTION)
@@ -344,7 +344,7 @@ describe(`MongoClientStore on ${MONGO_BACKEND}`, () => {
     expect(indexes).toContainEqual(expect.objectContaining({ key: { clientId: 1 }, unique: true }));
   });
 
-  it('reports an unreachable database as StorageUnavailableError (SECURITY.md 18)', async () => {
+  it('reports an unreachable database as StorageUnavailableError (docs/security.md 18)', async () => {
     const cuttable = await openCuttableConnection(uniqueDbName('clients_fault'));
     try {
       const model = cuttable.connection.model(SENTINEL_CLIENT_MODEL, SentinelClientSchema);

@@ -142,7 +142,7 @@ describe.each([
       expect(noClient).toMatchObject({ field: 'clientId' });
     });
 
-    it('returns null for unknown, malformed and non-string keys (SECURITY.md 2)', async () => {
+    it('returns null for unknown, malformed and non-string keys (docs/security.md 2)', async () => {
       await store.insert(newRecord());
       expect(await store.findByAccessDigest(digest('unknown'))).toBeNull();
       expect(await store.findByRefreshDigest(digest('unknown'))).toBeNull();
@@ -153,7 +153,7 @@ describe.each([
       expect(await store.findById(OPERATOR)).toBeNull();
     });
 
-    it('never finds by raw token, only by its digest (SECURITY.md 20)', async () => {
+    it('never finds by raw token, only by its digest (docs/security.md 20)', async () => {
       const access = generateToken();
       await store.insert(newRecord({ accessTokenDigest: digest(access) }));
       expect(await store.findByAccessDigest(access)).toBeNull();
@@ -179,7 +179,7 @@ describe.each([
       expect((await store.findById(record.id))!.refreshConsumedAt).toEqual(at(60));
     });
 
-    it('gives exactly one of 10 concurrent callers the record (SECURITY.md 6)', async () => {
+    it('gives exactly one of 10 concurrent callers the record (docs/security.md 6)', async () => {
       const results = await Promise.all(
         Array.from({ length: 10 }, () => store.consumeRefresh(record.refreshTokenDigest!, at(60))),
       );
@@ -212,7 +212,7 @@ describe.each([
       expect((await store.findById(record.id))!.refreshConsumedAt).toBeNull();
     });
 
-    it('restoreRefresh makes a consumed refresh token usable again (SECURITY.md 19)', async () => {
+    it('restoreRefresh makes a consumed refresh token usable again (docs/security.md 19)', async () => {
       await store.consumeRefresh(record.refreshTokenDigest!, at(60));
       await store.restoreRefresh(record.id);
       expect((await store.findById(record.id))!.refreshConsumedAt).toBeNull();
@@ -318,7 +318,7 @@ describe.each([
       });
     });
 
-    it('treats operator objects as matching nothing (SECURITY.md 2)', async () => {
+    it('treats operator objects as matching nothing (docs/security.md 2)', async () => {
       const record = await store.insert(newRecord());
       const nothing = { records: [], unexpired: [] };
       expect(await store.revokeFamily(OPERATOR)).toEqual(nothing);
@@ -454,7 +454,7 @@ describe(`MongoTokenStore on ${MONGO_BACKEND}`, () => {
     }
   });
 
-  it('decides consumption by a unique claim per token and generation (SECURITY.md 6)', async () => {
+  it('decides consumption by a unique claim per token and generation (docs/security.md 6)', async () => {
     const claims = connection.db!.collection<{ _id: string }>(REFRESH_CLAIMS_COLLECTION);
     const record = await store.insert(newRecord());
     expect(await store.consumeRefresh(record.refreshTokenDigest!, at(60))).not.toBeNull();

@@ -91,7 +91,7 @@ describe.each([
       expect(await store.findById(user.id)).toEqual(user);
     });
 
-    it('hashes the password through the PasswordHasher (SECURITY.md 16)', async () => {
+    it('hashes the password through the PasswordHasher (docs/security.md 16)', async () => {
       await store.create({ username: 'alice', password: 'pw' });
       expect(hasher.calls.hash).toBe(1);
     });
@@ -115,7 +115,7 @@ describe.each([
       expect((await store.list({ page: 1, perPage: 10 })).total).toBe(1);
     });
 
-    it('refuses passwords over 72 bytes instead of truncating them (SECURITY.md 16)', async () => {
+    it('refuses passwords over 72 bytes instead of truncating them (docs/security.md 16)', async () => {
       // 37 two-byte characters: 74 bytes, although only 37 characters.
       const error = await rejectionOf(store.create({ username: 'u', password: 'é'.repeat(37) }));
       expect(error).toBeInstanceOf(InvalidInputError);
@@ -157,7 +157,7 @@ describe.each([
       expect(hasher.calls.verify).toBe(1);
     });
 
-    it('returns null for an unknown user after a dummy bcrypt comparison (SECURITY.md 14)', async () => {
+    it('returns null for an unknown user after a dummy bcrypt comparison (docs/security.md 14)', async () => {
       expect(await store.verifyCredentials('mallory', 'correct horse')).toBeNull();
       expect(hasher.calls.burn).toBe(1);
     });
@@ -175,7 +175,7 @@ describe.each([
       expect(await store.verifyCredentials('alice', 'correct horse' + 'x'.repeat(80))).toBeNull();
     });
 
-    it('treats operator objects as unknown, never as a query (SECURITY.md 2)', async () => {
+    it('treats operator objects as unknown, never as a query (docs/security.md 2)', async () => {
       expect(await store.verifyCredentials(OPERATOR, 'correct horse')).toBeNull();
       expect(await store.verifyCredentials('alice', OPERATOR)).toBeNull();
     });
@@ -191,7 +191,7 @@ describe.each([
       }
     });
 
-    it('treats an operator object as unknown (SECURITY.md 2)', async () => {
+    it('treats an operator object as unknown (docs/security.md 2)', async () => {
       await store.create({ username: 'alice', password: 'pw' });
       expect(await store.findById(OPERATOR)).toBeNull();
     });
@@ -329,7 +329,7 @@ describe(`MongoUserStore on ${MONGO_BACKEND}`, () => {
     await dropAndClose(connection);
   });
 
-  it('stores only a bcrypt hash of the password, in sentinel_users (SECURITY.md 20)', async () => {
+  it('stores only a bcrypt hash of the password, in sentinel_users (docs/security.md 20)', async () => {
     const user = await store.create({ username: 'at-rest', password: 'plain secret' });
     const raw = await connection.db!.collection(USERS_COLLECTION).findOne({ username: 'at-rest' });
     expect(raw!._id.toHexString()).toBe(user.id);
@@ -343,7 +343,7 @@ describe(`MongoUserStore on ${MONGO_BACKEND}`, () => {
     expect(indexes).toContainEqual(expect.objectContaining({ key: { username: 1 }, unique: true }));
   });
 
-  it('reports an unreachable database as StorageUnavailableError (SECURITY.md 18)', async () => {
+  it('reports an unreachable database as StorageUnavailableError (docs/security.md 18)', async () => {
     const cuttable = await openCuttableConnection(uniqueDbName('users_fault'));
     try {
       const model = cuttable.connection.model(SENTINEL_USER_MODEL, SentinelUserSchema);

@@ -1,5 +1,5 @@
 /**
- * Shared by the storage-fault suites (SECURITY.md 17–19): private redis-server and FerretDB
+ * Shared by the storage-fault suites (docs/security.md 17–19): private redis-server and FerretDB
  * processes the tests really stop and start again (same port, same data directory), an app on
  * them, and a hang check for every request.
  */
@@ -13,7 +13,7 @@ import {
   type ServiceHandle,
 } from '../harness/test-services.js';
 
-/** No request may take longer than this while a backend is down (SECURITY.md 17, 18). */
+/** No request may take longer than this while a backend is down (docs/security.md 17, 18). */
 export const HANG_BOUND_MS = 10_000;
 
 export interface PrivateService {
@@ -70,7 +70,7 @@ export async function eventually(
   throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
 
-/** A 503 as SECURITY.md 18 asks: JSON `temporarily_unavailable`, Retry-After, no token, no stack. */
+/** A 503 as docs/security.md 18 asks: JSON `temporarily_unavailable`, Retry-After, no token, no stack. */
 export function expectUnavailable(res: request.Response): void {
   expect(res.status).toBe(503);
   expect(res.headers['retry-after']).toMatch(/^\d+$/);

@@ -20,12 +20,12 @@ import {
   type PrivateService,
 } from './fault-testing.js';
 
-// SECURITY.md 18, 19: a private FerretDB is stopped mid-run and started again (same port and
+// docs/security.md 18, 19: a private FerretDB is stopped mid-run and started again (same port and
 // data directory). Redis (the shared redis-server, never stopped here) stays up.
 
 const PASSWORD = 'correct horse battery staple';
 
-describe('MongoDB stops mid-run and comes back (SECURITY.md 18, ADR 0004, ADR 0007)', () => {
+describe('MongoDB stops mid-run and comes back (docs/security.md 18, ADR 0004, ADR 0007)', () => {
   let ferret: PrivateService;
   let t: ProtocolApp;
   let client: TestClient;

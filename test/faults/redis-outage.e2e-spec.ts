@@ -16,12 +16,12 @@ import {
 } from '../revocation/protocol-testing.js';
 import { eventually, privateRedis, settled, type PrivateService } from './fault-testing.js';
 
-// SECURITY.md 17: a private redis-server is stopped mid-run and started again. MongoDB (the
+// docs/security.md 17: a private redis-server is stopped mid-run and started again. MongoDB (the
 // shared FerretDB, never stopped here) stays the truth throughout.
 
 const PASSWORD = 'correct horse battery staple';
 
-describe('Redis stops mid-run and comes back (SECURITY.md 17, ADR 0004, ADR 0007)', () => {
+describe('Redis stops mid-run and comes back (docs/security.md 17, ADR 0004, ADR 0007)', () => {
   let redis: PrivateService;
   let t: ProtocolApp;
   let client: TestClient;

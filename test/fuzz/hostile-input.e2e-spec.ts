@@ -8,7 +8,7 @@ import { ClientStore, SentinelModule, TokenStore, UserRepository } from '../../s
 import { mongoUrl, redisUrl, uniqueDbName, uniqueKeyPrefix } from '../harness/backends.js';
 import { ProtectedController } from '../module/module-testing.js';
 
-// SECURITY.md 1, 2, 5, 8, 15, 17: a seeded, reproducible property-based run of hostile requests
+// docs/security.md 1, 2, 5, 8, 15, 17: a seeded, reproducible property-based run of hostile requests
 // against the token endpoint, revocation, introspection, the guard and the management API, on
 // FerretDB + redis-server. Re-run a failure with FUZZ_SEED=<seed> (the seed is printed).
 

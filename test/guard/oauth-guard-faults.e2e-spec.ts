@@ -135,7 +135,7 @@ function expect503(res: request.Response): void {
 }
 
 describe('OAuthGuard when a backend is down (real drivers)', () => {
-  it('Redis down: tokens validate from MongoDB, and revocations made there still hold (SECURITY.md 17)', async () => {
+  it('Redis down: tokens validate from MongoDB, and revocations made there still hold (docs/security.md 17)', async () => {
     const store = await liveMongoStore();
     const live = await storeToken(store);
     const revoked = await storeToken(store);
@@ -154,7 +154,7 @@ describe('OAuthGuard when a backend is down (real drivers)', () => {
       .expect(401);
   });
 
-  it('MongoDB down: cache hits still pass, a cache miss is 503 with Retry-After, never 401 (SECURITY.md 18)', async () => {
+  it('MongoDB down: cache hits still pass, a cache miss is 503 with Retry-After, never 401 (docs/security.md 18)', async () => {
     const cache = await liveRedisCache();
     const cached = generateToken();
     await cache.add(
@@ -179,7 +179,7 @@ describe('OAuthGuard when a backend is down (real drivers)', () => {
     expect503(res);
   });
 
-  it('Redis and MongoDB down: 503, never 401 (SECURITY.md 17, 18)', async () => {
+  it('Redis and MongoDB down: 503, never 401 (docs/security.md 17, 18)', async () => {
     const app = await createApp(await deadRedisCache(), await deadMongoStore());
 
     const res = await request(app.getHttpServer())
@@ -188,7 +188,7 @@ describe('OAuthGuard when a backend is down (real drivers)', () => {
     expect503(res);
   });
 
-  it('resource server with Redis down: 503, never 401 (SECURITY.md 18)', async () => {
+  it('resource server with Redis down: 503, never 401 (docs/security.md 18)', async () => {
     const app = await createApp(await deadRedisCache());
 
     const res = await request(app.getHttpServer())

@@ -315,7 +315,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
       await get('/api/me').set('Authorization', `bearer ${raw}`).expect(200);
     });
 
-    it('no token: 401 with a bare Bearer realm challenge and no error code (SECURITY.md 8, RFC 6750 §3.1)', async () => {
+    it('no token: 401 with a bare Bearer realm challenge and no error code (docs/security.md 8, RFC 6750 §3.1)', async () => {
       const res = await get('/api/me').expect(401);
       expect(res.headers['www-authenticate']).toBe(NO_TOKEN);
       expect(res.headers['cache-control']).toBe('no-store');
@@ -331,7 +331,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
       expect(res.body).not.toHaveProperty('error');
     });
 
-    it('unknown token: 401 invalid_token (SECURITY.md 8)', async () => {
+    it('unknown token: 401 invalid_token (docs/security.md 8)', async () => {
       const res = await get('/api/me')
         .set('Authorization', `Bearer ${generateToken()}`)
         .expect(401);
@@ -343,7 +343,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
       });
     });
 
-    it('expired token: 401 invalid_token once the clock passes its expiry (SECURITY.md 8)', async () => {
+    it('expired token: 401 invalid_token once the clock passes its expiry (docs/security.md 8)', async () => {
       const raw = await seed({ ttlSeconds: 60 });
       await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(200);
 
@@ -352,7 +352,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
       expect(res.headers['www-authenticate']).toBe(INVALID_TOKEN);
     });
 
-    it('revoked via a cache tombstone: rejected at once, even while the store says live (SECURITY.md 9)', async () => {
+    it('revoked via a cache tombstone: rejected at once, even while the store says live (docs/security.md 9)', async () => {
       const raw = await seed();
       await get('/api/me').set('Authorization', `Bearer ${raw}`).expect(200);
 
@@ -363,7 +363,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
 
     // The authorization-server wirings only: resource-server mode has no store to fall back to.
     if (wiring.hasStore) {
-      it('revoked in the store with an empty cache: 401 (SECURITY.md 9)', async () => {
+      it('revoked in the store with an empty cache: 401 (docs/security.md 9)', async () => {
         const raw = await seed();
         const record = await backends.store!.findByAccessDigest(digest(raw));
         await backends.store!.revokeById(record!.id);
@@ -397,7 +397,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
       });
     }
 
-    it('refuses a token in the query string with 400 invalid_request, even a live one (SECURITY.md 8)', async () => {
+    it('refuses a token in the query string with 400 invalid_request, even a live one (docs/security.md 8)', async () => {
       const raw = await seed();
       const description =
         'Access tokens in the URL query are refused, use the Authorization header';
@@ -410,7 +410,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
       await get(`/api/me?access_token=${raw}`).set('Authorization', `Bearer ${raw}`).expect(400);
     });
 
-    it('token by two methods (header and form body): 400 invalid_request (SECURITY.md 8)', async () => {
+    it('token by two methods (header and form body): 400 invalid_request (docs/security.md 8)', async () => {
       const raw = await seed();
       const description = 'The access token was sent by more than one method';
 
@@ -464,7 +464,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
       },
     );
 
-    it('missing scope: 403 insufficient_scope naming the required scope (SECURITY.md 8)', async () => {
+    it('missing scope: 403 insufficient_scope naming the required scope (docs/security.md 8)', async () => {
       const raw = await seed({ scope: 'read write' });
 
       const res = await get('/api/admin').set('Authorization', `Bearer ${raw}`).expect(403);

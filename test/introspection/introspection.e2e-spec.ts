@@ -127,7 +127,7 @@ describe.each(BACKENDS)('POST /oauth/introspect (RFC 7662) on %s', (_name, backe
     });
   });
 
-  describe('exactly {"active":false} for everything else (SECURITY.md 11)', () => {
+  describe('exactly {"active":false} for everything else (docs/security.md 11)', () => {
     it('for an unknown token', async () => {
       expectInactive(await introspect(web, { token: 'never-issued' }));
     });
@@ -210,7 +210,7 @@ describe.each(BACKENDS)('POST /oauth/introspect (RFC 7662) on %s', (_name, backe
     });
   });
 
-  describe('request errors (SECURITY.md 1, 2)', () => {
+  describe('request errors (docs/security.md 1, 2)', () => {
     it('answers a missing token with 400 invalid_request', async () => {
       const res = await introspect(web, {});
       expectError(res, 400, 'invalid_request');
@@ -238,7 +238,7 @@ describe.each(BACKENDS)('POST /oauth/introspect (RFC 7662) on %s', (_name, backe
     });
   });
 
-  describe('faults (SECURITY.md 18)', () => {
+  describe('faults (docs/security.md 18)', () => {
     it('answers 503, never active:false, when the token store is down', async () => {
       const tokens = await signIn();
       jest

@@ -19,7 +19,7 @@ import {
 
 const WRONG = basicAuth(ADMIN.username, 'wrong password');
 
-describe.each(BACKENDS)('management protection on %s (SECURITY.md 15)', (_name, backend) => {
+describe.each(BACKENDS)('management protection on %s (docs/security.md 15)', (_name, backend) => {
   let app: INestApplication;
   let clock: FakeClock;
 

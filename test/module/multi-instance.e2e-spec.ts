@@ -13,7 +13,7 @@ import {
 
 /**
  * Flask-Sentinel's "three services" deployment: two authorization-server instances sharing
- * MongoDB and Redis, and a resource API that shares only Redis (SECURITY.md 9).
+ * MongoDB and Redis, and a resource API that shares only Redis (docs/security.md 9).
  */
 describe('two instances sharing FerretDB + redis-server, and a guard-only resource app', () => {
   let first: INestApplication;

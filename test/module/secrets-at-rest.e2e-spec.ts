@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import mongoose from 'mongoose';
 import request from 'supertest';
-import { ClientStore, SENTINEL_REDIS, SentinelModule } from '../../src/index.js';
+import { ClientStore, SentinelModule } from '../../src/index.js';
+import { SENTINEL_REDIS } from '../../src/sentinel.constants.js';
 import type { Redis } from 'ioredis';
 import { mongoUrl, redisUrl, uniqueDbName, uniqueKeyPrefix } from '../harness/backends.js';
 import { callApi, passwordGrant, refreshGrant, seed, startApp } from './module-testing.js';
 import { createHash } from 'node:crypto';
 
-/** SECURITY.md 20–21: after real traffic, neither store holds a usable credential. */
+/** docs/security.md 20–21: after real traffic, neither store holds a usable credential. */
 describe('secrets at rest in FerretDB and redis-server', () => {
   let app: INestApplication;
   const dbName = uniqueDbName('secrets');

@@ -47,7 +47,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
 
 function fullFlow(platform: Platform): void {
   describe.each([...BACKENDS, LOCAL_CACHE_BACKEND])(
-    'SentinelModule full flow on %s (SECURITY.md 1–9)',
+    'SentinelModule full flow on %s (docs/security.md 1–9)',
     (_name, backend) => {
       describe.each(REGISTRATIONS)('registered with %s', (_how, register) => {
         let app: INestApplication;
@@ -120,7 +120,7 @@ function fullFlow(platform: Platform): void {
           await callApi(app, laptop.body.access_token).expect(200);
         });
 
-        it('of ten concurrent refreshes with one token exactly one wins (SECURITY.md 6)', async () => {
+        it('of ten concurrent refreshes with one token exactly one wins (docs/security.md 6)', async () => {
           const seeded = await start();
           const issued = await passwordGrant(app, seeded).expect(200);
           const results = await Promise.all(
@@ -154,7 +154,7 @@ function fullFlow(platform: Platform): void {
           expect(late.body.error).toBe('invalid_grant');
         });
 
-        it('gives unknown user and wrong password byte-identical answers (SECURITY.md 4)', async () => {
+        it('gives unknown user and wrong password byte-identical answers (docs/security.md 4)', async () => {
           const seeded = await start();
           const wrong = await passwordGrant(app, seeded, { password: 'nope' }).expect(400);
           const unknown = await passwordGrant(app, seeded, { username: 'nobody-here' }).expect(400);
@@ -162,7 +162,7 @@ function fullFlow(platform: Platform): void {
           expect(JSON.parse(wrong.text).error).toBe('invalid_grant');
         });
 
-        it('refuses NoSQL operators and JSON bodies, issuing nothing (SECURITY.md 1, 2)', async () => {
+        it('refuses NoSQL operators and JSON bodies, issuing nothing (docs/security.md 1, 2)', async () => {
           const seeded = await start();
           const server = app.getHttpServer();
           const operator = await request(server)

@@ -11,7 +11,6 @@ import request from 'supertest';
 import {
   ClientStore,
   Clock,
-  SENTINEL_REDIS,
   SentinelModule,
   TokenCache,
   TokenStore,
@@ -19,6 +18,7 @@ import {
   type NewClient,
   type SentinelModuleOptions,
 } from '../../src/index.js';
+import { SENTINEL_REDIS } from '../../src/sentinel.constants.js';
 import { MemoryClientStore } from '../../src/storage/memory/memory-client.store.js';
 import { GrantRegistry } from '../../src/token/grants/grant-registry.js';
 import {

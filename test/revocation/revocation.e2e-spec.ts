@@ -144,7 +144,7 @@ describe.each(BACKENDS)('POST /oauth/revoke (RFC 7009) on %s', (_name, backend) 
     });
   });
 
-  describe('tokens the client cannot or need not revoke (SECURITY.md 10)', () => {
+  describe('tokens the client cannot or need not revoke (docs/security.md 10)', () => {
     it('answers 200 for an unknown token', async () => {
       expectRevoked200(await revoke(web, { token: 'never-issued-token' }));
     });
@@ -177,7 +177,7 @@ describe.each(BACKENDS)('POST /oauth/revoke (RFC 7009) on %s', (_name, backend) 
     });
   });
 
-  describe('request errors (SECURITY.md 1, 2, 5)', () => {
+  describe('request errors (docs/security.md 1, 2, 5)', () => {
     it('answers a missing token with 400 invalid_request', async () => {
       const res = await revoke(web, {});
       expectError(res, 400, 'invalid_request');
@@ -249,7 +249,7 @@ describe.each(BACKENDS)('POST /oauth/revoke (RFC 7009) on %s', (_name, backend) 
     });
   });
 
-  describe('faults (SECURITY.md 9, 18)', () => {
+  describe('faults (docs/security.md 9, 18)', () => {
     it('answers 503 with Retry-After when the store cannot be read; the token stays live', async () => {
       const tokens = await signIn();
       jest

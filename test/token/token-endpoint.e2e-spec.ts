@@ -45,7 +45,7 @@ function expectError(res: TestResponse, status: number, error: string): void {
 
 describe.each(PLATFORMS)('on %s', (platform) => {
   describe.each<BackendKind>(['memory', 'mongo+redis'])(
-    'POST %s token endpoint (SECURITY.md 1–7, 19–22)',
+    'POST %s token endpoint (docs/security.md 1–7, 19–22)',
     (kind) => {
       let backend: TokenBackend;
       let app: INestApplication;
@@ -93,7 +93,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
           .type('form')
           .send(form({ grant_type: 'refresh_token', refresh_token: token, ...extra }));
 
-      describe('success (SECURITY.md 3)', () => {
+      describe('success (docs/security.md 3)', () => {
         it('answers the password grant with 200, Bearer JSON and no-store', async () => {
           const res = await passwordLogin();
           expect(res.status).toBe(200);
@@ -152,7 +152,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
         });
       });
 
-      describe('method and media type (SECURITY.md 1)', () => {
+      describe('method and media type (docs/security.md 1)', () => {
         it.each(['get', 'put', 'patch', 'delete'] as const)(
           '%s → 405 with Allow: POST and an OAuth error',
           async (method) => {
@@ -206,7 +206,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
         });
       });
 
-      describe('flat parameters (SECURITY.md 2)', () => {
+      describe('flat parameters (docs/security.md 2)', () => {
         it.each([
           ['password[$ne]=x', 'username=alice&password[$ne]=x&grant_type=password'],
           ['username[$gt]=', 'username[$gt]=&password=wonderland&grant_type=password'],
@@ -238,7 +238,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
         });
       });
 
-      describe('client authentication (SECURITY.md 4, 5)', () => {
+      describe('client authentication (docs/security.md 4, 5)', () => {
         it('refuses a wrong Basic secret with 401 and WWW-Authenticate', async () => {
           const res = await post()
             .set('Authorization', basic(confidential.clientId, 'wrong'))
@@ -308,7 +308,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
         });
       });
 
-      describe('grant errors (SECURITY.md 4, 6)', () => {
+      describe('grant errors (docs/security.md 4, 6)', () => {
         it('gives byte-identical invalid_grant for an unknown user and a wrong password', async () => {
           const unknown = await passwordLogin({ username: 'mallory' });
           const wrong = await passwordLogin({ password: 'wrong' });
@@ -361,7 +361,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
         });
       });
 
-      describe('refresh (SECURITY.md 6, 9, 19)', () => {
+      describe('refresh (docs/security.md 6, 9, 19)', () => {
         it('rotates, narrows, and refuses to widen', async () => {
           const login = await passwordLogin();
           const narrowed = await refreshWith(login.body.refresh_token, { scope: 'read' });
@@ -426,7 +426,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
         });
       });
 
-      describe('faults (SECURITY.md 18, 19, 22)', () => {
+      describe('faults (docs/security.md 18, 19, 22)', () => {
         it('answers 503 temporarily_unavailable with Retry-After when storage is down', async () => {
           jest
             .spyOn(backend.tokens, 'insert')
@@ -450,7 +450,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
           expect(log).not.toContain(asConfidential());
         });
 
-        it('still issues the token when the cache write fails (SECURITY.md 17)', async () => {
+        it('still issues the token when the cache write fails (docs/security.md 17)', async () => {
           jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
           jest.spyOn(backend.cache, 'add').mockRejectedValueOnce(new Error('cache down'));
           const res = await passwordLogin();
@@ -464,7 +464,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
   );
 
   describe.each(bodyParsing(platform))(
-    'token endpoint form reading with %s (SECURITY.md 2)',
+    'token endpoint form reading with %s (docs/security.md 2)',
     (_label, appOptions, configure) => {
       let backend: TokenBackend;
       let app: INestApplication;

@@ -10,7 +10,7 @@ export class CreateUserDto {
   @IsString()
   username!: string;
 
-  /** At most 72 bytes (bcrypt would truncate; SECURITY.md 16). */
+  /** At most 72 bytes (bcrypt would truncate; docs/security.md 16). */
   @IsNotEmpty()
   @IsString()
   password!: string;

@@ -1,7 +1,6 @@
-import { Matches, type ValidationOptions } from 'class-validator';
+import { Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+import { isCanonicalScope } from '../../token/scope.js';
 
-// RFC 6749 §3.3: scope-token = 1*NQCHAR; tokens separated by single spaces. Empty is allowed.
-const SCOPE = /^(?:[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*)?$/;
 // Control characters are exactly what this pattern exists to refuse.
 // eslint-disable-next-line no-control-regex
 const NO_CONTROL_CHARACTERS = /^[^\x00-\x1F\x7F]*$/;
@@ -21,10 +20,13 @@ export const DEFAULT_PER_PAGE = 20;
 
 /** A space-delimited scope (RFC 6749 §3.3), possibly empty. */
 export function IsScope(options?: ValidationOptions): PropertyDecorator {
-  return Matches(SCOPE, {
-    message: '$property must be space-separated scope tokens (printable ASCII, no quotes)',
-    ...options,
-  });
+  return ValidateBy(
+    { name: 'isScope', validator: { validate: (value) => isCanonicalScope(value) } },
+    {
+      message: '$property must be space-separated scope tokens (printable ASCII, no quotes)',
+      ...options,
+    },
+  );
 }
 
 /** Text without control characters (names shown in the console and in logs). */

@@ -48,7 +48,7 @@ export class MemoryClientStore implements ClientStore {
     if (!isQueryString(clientId) || !isQueryString(clientSecret)) return null;
     const client = this.clients.get(clientId);
     const stored = client?.clientType === 'confidential' ? client.secretDigest : null;
-    // Compared even when there is nothing to match, so every miss costs the same (SECURITY.md 15).
+    // Compared even when there is nothing to match, so every miss costs the same (docs/security.md 15).
     const matches = constantTimeEqual(digest(clientSecret), stored ?? NO_SECRET_DIGEST);
     return client && stored && matches ? toClient(client) : null;
   }

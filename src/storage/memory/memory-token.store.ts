@@ -19,7 +19,7 @@ import type { Page } from '../user-store.js';
 /**
  * {@link TokenStore} held in process memory: the zero-setup development default. Behaves
  * exactly like `MongoTokenStore` and hands out copies. Each method checks and changes state
- * without an `await` in between, which makes {@link consumeRefresh} atomic (SECURITY.md 6).
+ * without an `await` in between, which makes {@link consumeRefresh} atomic (docs/security.md 6).
  * Like a Mongo server without TTL indexes, it keeps expired records until they are deleted.
  */
 export class MemoryTokenStore implements TokenStore {
@@ -58,7 +58,7 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   /**
-   * Consumes only when unconsumed, not revoked and not expired at `now` (SECURITY.md 6).
+   * Consumes only when unconsumed, not revoked and not expired at `now` (docs/security.md 6).
    * @returns the record as it is after the update (`refreshConsumedAt` = `now`), or `null`.
    */
   async consumeRefresh(digest: string, now: Date): Promise<TokenRecord | null> {

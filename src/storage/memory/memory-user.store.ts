@@ -36,7 +36,7 @@ export class MemoryUserStore implements UserRepository {
     if (!isQueryString(password)) return null;
     const stored = isQueryString(username) ? this.findByUsername(username) : undefined;
     if (!stored) {
-      // Same bcrypt work as a wrong password, so timing does not reveal the user (SECURITY.md 14).
+      // Same bcrypt work as a wrong password, so timing does not reveal the user (docs/security.md 14).
       await this.hasher.burn(password);
       return null;
     }

@@ -3,7 +3,7 @@ import type { Model } from 'mongoose';
 import { CLIENTS_COLLECTION } from '../../sentinel.constants.js';
 import type { ClientType } from '../client-store.js';
 
-/** A registered client in `sentinel_clients`. The secret exists only as a SHA-256 digest (SECURITY.md 20). */
+/** A registered client in `sentinel_clients`. The secret exists only as a SHA-256 digest (docs/security.md 20). */
 @Schema({ collection: CLIENTS_COLLECTION, timestamps: true, versionKey: false })
 export class SentinelClientDocument {
   @Prop({ type: String, required: true })

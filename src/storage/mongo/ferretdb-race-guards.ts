@@ -18,7 +18,7 @@ interface RefreshClaim {
 /** Server error codes for "this index option is not supported here". */
 const NOT_IMPLEMENTED_CODES = new Set([115, 238]); // CommandNotSupported, NotImplemented
 
-/** Acknowledged by a journaled majority, like every token write (SECURITY.md 19). */
+/** Acknowledged by a journaled majority, like every token write (docs/security.md 19). */
 const DURABLE = { w: 'majority', j: true } as const;
 
 /**

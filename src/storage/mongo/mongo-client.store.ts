@@ -31,7 +31,7 @@ const WITHOUT_SECRET = { secretDigest: 0 } as const;
 
 /**
  * {@link ClientStore} on the `sentinel_clients` collection. Secrets are generated here (256 bits,
- * SECURITY.md 21), returned once, and stored only as SHA-256 digests (SECURITY.md 20).
+ * docs/security.md 21), returned once, and stored only as SHA-256 digests (docs/security.md 20).
  */
 export class MongoClientStore implements ClientStore {
   private readonly model: Model<SentinelClientDocument>;
@@ -64,7 +64,7 @@ export class MongoClientStore implements ClientStore {
     if (!isQueryString(clientId) || !isQueryString(clientSecret)) return null;
     const doc = await mongoCall(() => this.model.findOne({ clientId }).lean<ClientDoc>().exec());
     const stored = doc?.clientType === 'confidential' ? doc.secretDigest : null;
-    // Compared even when there is nothing to match, so every miss costs the same (SECURITY.md 15).
+    // Compared even when there is nothing to match, so every miss costs the same (docs/security.md 15).
     const matches = constantTimeEqual(digest(clientSecret), stored ?? NO_SECRET_DIGEST);
     return doc && stored && matches ? toClient(doc) : null;
   }

@@ -68,7 +68,7 @@ export function isUnavailableError(error: unknown): boolean {
 /**
  * Translates a Mongo/Mongoose failure into the storage errors the HTTP layer understands:
  * duplicate key → {@link ConflictError} (409), unreachable/timeout → {@link StorageUnavailableError}
- * (503, SECURITY.md 18), schema validation → {@link InvalidInputError} (400). Anything else is
+ * (503, docs/security.md 18), schema validation → {@link InvalidInputError} (400). Anything else is
  * returned unchanged (a 500). Never returns the raw driver error for those cases, whose messages
  * may quote key values.
  */

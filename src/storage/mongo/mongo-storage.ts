@@ -54,7 +54,7 @@ export async function createMongoStorage(
 }
 
 /**
- * Opens the module's own connection with bounded waits (SECURITY.md 17–18, ADR 0007):
+ * Opens the module's own connection with bounded waits (docs/security.md 17–18, ADR 0007):
  * - `bufferCommands: false`: while the server is gone, Mongoose does not hold commands in its
  *   buffer (up to 10 s by default) but hands them to the driver, which fails them once server
  *   selection gives up;

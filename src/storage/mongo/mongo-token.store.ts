@@ -43,8 +43,8 @@ export interface TokenIndexReport {
 
 /**
  * {@link TokenStore} on the `sentinel_tokens` collection (plus `sentinel_refresh_claims`, see
- * {@link consumeRefresh}). Holds SHA-256 digests only (SECURITY.md 20); every write is
- * acknowledged by a journaled majority before it resolves (SECURITY.md 19).
+ * {@link consumeRefresh}). Holds SHA-256 digests only (docs/security.md 20); every write is
+ * acknowledged by a journaled majority before it resolves (docs/security.md 19).
  */
 export class MongoTokenStore implements TokenStore {
   private readonly model: Model<SentinelTokenDocument>;
@@ -111,7 +111,7 @@ export class MongoTokenStore implements TokenStore {
 
   /**
    * Marks the refresh token consumed if it is unconsumed, not revoked and not expired at `now`;
-   * of N concurrent callers exactly one gets the record (SECURITY.md 6).
+   * of N concurrent callers exactly one gets the record (docs/security.md 6).
    *
    * On MongoDB the conditional `findOneAndUpdate` alone is atomic. FerretDB 1.24 evaluates its
    * filter and writes the document in separate steps, so several callers could pass it; therefore

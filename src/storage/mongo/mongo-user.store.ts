@@ -26,7 +26,7 @@ const WITHOUT_HASH = { passwordHash: 0 } as const;
 
 /**
  * {@link UserRepository} on the `sentinel_users` collection. Passwords are stored as bcrypt
- * hashes only (SECURITY.md 16, 20); lookups accept strings only (SECURITY.md 2).
+ * hashes only (docs/security.md 16, 20); lookups accept strings only (docs/security.md 2).
  */
 export class MongoUserStore implements UserRepository {
   private readonly model: Model<SentinelUserDocument>;
@@ -49,7 +49,7 @@ export class MongoUserStore implements UserRepository {
       ? await mongoCall(() => this.model.findOne({ username }).lean<UserDoc>().exec())
       : null;
     if (!doc) {
-      // Same bcrypt work as a wrong password, so timing does not reveal the user (SECURITY.md 14).
+      // Same bcrypt work as a wrong password, so timing does not reveal the user (docs/security.md 14).
       await this.hasher.burn(password);
       return null;
     }

@@ -4,9 +4,9 @@ import { TOKENS_COLLECTION } from '../../sentinel.constants.js';
 
 /**
  * An issued access token (and its refresh token) in `sentinel_tokens`: digests only, never raw
- * tokens (SECURITY.md 20). `refreshTokenDigest` is absent, not `null`, when there is no refresh
+ * tokens (docs/security.md 20). `refreshTokenDigest` is absent, not `null`, when there is no refresh
  * token, so the sparse unique index ignores those documents. Every write waits for a journaled
- * majority acknowledgement, so a stored token survives a crash or failover (SECURITY.md 19).
+ * majority acknowledgement, so a stored token survives a crash or failover (docs/security.md 19).
  */
 @Schema({
   collection: TOKENS_COLLECTION,

@@ -2,7 +2,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { USERS_COLLECTION } from '../../sentinel.constants.js';
 
-/** A resource owner in `sentinel_users`. The password exists only as a bcrypt hash (SECURITY.md 16, 20). */
+/** A resource owner in `sentinel_users`. The password exists only as a bcrypt hash (docs/security.md 16, 20). */
 @Schema({ collection: USERS_COLLECTION, timestamps: true, versionKey: false })
 export class SentinelUserDocument {
   @Prop({ type: String, required: true })

@@ -14,7 +14,7 @@ import type { Grant } from './grant.js';
 import { TOKEN_GRANTS } from './grant-providers.js';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 
-describe('ClientCredentialsGrant (RFC 6749 §4.4; SECURITY.md 7)', () => {
+describe('ClientCredentialsGrant (RFC 6749 §4.4; docs/security.md 7)', () => {
   let backend: TokenBackend;
   let module: TestingModule;
   let grant: ClientCredentialsGrant;

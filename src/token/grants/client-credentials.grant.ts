@@ -6,7 +6,7 @@ import type { Grant, GrantContext, TokenResponse } from './grant.js';
 
 /**
  * Client Credentials grant (RFC 6749 §4.4): a backend service gets a token for itself, with no
- * user. Only for confidential clients that list `client_credentials` (SECURITY.md 7); the token
+ * user. Only for confidential clients that list `client_credentials` (docs/security.md 7); the token
  * service has already authenticated the client with its secret and checked the list.
  *
  * - A public client never gets here in practice (the client stores refuse to give it the

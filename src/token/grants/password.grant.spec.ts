@@ -12,7 +12,7 @@ import {
 } from '../../../test/token/token-testing.js';
 import { INVALID_CREDENTIALS, PasswordGrant } from './password.grant.js';
 
-describe('PasswordGrant (RFC 6749 §4.3; SECURITY.md 4, 6)', () => {
+describe('PasswordGrant (RFC 6749 §4.3; docs/security.md 4, 6)', () => {
   let backend: TokenBackend;
   let module: TestingModule;
   let grant: PasswordGrant;

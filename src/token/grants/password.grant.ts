@@ -6,18 +6,18 @@ import { parseScope, resolveScope } from '../scope.js';
 import { TokenIssuerService } from '../token-issuer.service.js';
 import type { Grant, GrantContext, TokenResponse } from './grant.js';
 
-/** The one description for an unknown user, a wrong password and a disabled user (SECURITY.md 4). */
+/** The one description for an unknown user, a wrong password and a disabled user (docs/security.md 4). */
 export const INVALID_CREDENTIALS = 'Invalid resource owner credentials';
 
 /**
  * Resource Owner Password Credentials grant (RFC 6749 §4.3). Only for clients that list
- * `password` (checked by the token service; SECURITY.md "stance on the password grant").
+ * `password` (checked by the token service; docs/security.md "The password grant").
  *
  * Order: parameters and the scope's syntax and client limit are checked first (cheap, and they
  * reveal nothing about users), then the brute-force limiter counts the attempt per username and
  * per client address — refusing it with 429 while either is locked out, the right password too
- * (SECURITY.md 13, ADR 0007) — then the credentials (one bcrypt comparison; the store burns a
- * dummy hash for unknown users, SECURITY.md 14), then the user's own scope limit. A success
+ * (docs/security.md 13, ADR 0007) — then the credentials (one bcrypt comparison; the store burns a
+ * dummy hash for unknown users, docs/security.md 14), then the user's own scope limit. A success
  * resets the username's counter; a failure stays counted; a storage fault takes the attempt
  * back (the answer is 503, nothing was decided). Every user may hold many live
  * tokens: a new login never revokes another device's tokens. A refresh token is issued only

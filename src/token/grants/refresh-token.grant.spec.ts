@@ -23,7 +23,7 @@ const INVALID_GRANT = {
   body: { error: 'invalid_grant', error_description: INVALID_REFRESH_TOKEN },
 };
 
-describe('RefreshTokenGrant (RFC 6749 §6, RFC 9700 §4.14; SECURITY.md 6, 9, 19)', () => {
+describe('RefreshTokenGrant (RFC 6749 §6, RFC 9700 §4.14; docs/security.md 6, 9, 19)', () => {
   let backend: TokenBackend;
   let module: TestingModule;
   let grant: RefreshTokenGrant;
@@ -87,7 +87,7 @@ describe('RefreshTokenGrant (RFC 6749 §6, RFC 9700 §4.14; SECURITY.md 6, 9, 19
     expect(await oauthError(refresh(login.access_token))).toEqual(INVALID_GRANT);
   });
 
-  it('refuses the stored digest presented as a token (SECURITY.md 20)', async () => {
+  it('refuses the stored digest presented as a token (docs/security.md 20)', async () => {
     expect(await oauthError(refresh(digest(login.refresh_token!)))).toEqual(INVALID_GRANT);
   });
 
@@ -148,7 +148,7 @@ describe('RefreshTokenGrant (RFC 6749 §6, RFC 9700 §4.14; SECURITY.md 6, 9, 19
     expect((await recordOf(unrelated))!.revoked).toBe(false);
   });
 
-  it('restores the old token and answers 503 when the new pair cannot be stored (SECURITY.md 19)', async () => {
+  it('restores the old token and answers 503 when the new pair cannot be stored (docs/security.md 19)', async () => {
     const store = module.get<TokenStore>(TokenStore);
     jest.spyOn(store, 'insert').mockRejectedValueOnce(new StorageUnavailableError('mongo down'));
     await expect(refresh()).rejects.toBeInstanceOf(StorageUnavailableError);

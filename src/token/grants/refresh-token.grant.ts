@@ -9,7 +9,7 @@ import { TokenStore, type TokenRecord } from '../../storage/token-store.js';
 import { UserStore, type SentinelUser } from '../../storage/user-store.js';
 import { parseScope, resolveScope } from '../scope.js';
 import { TokenIssuerService } from '../token-issuer.service.js';
-import { TokenRevocationService } from '../token-revocation.service.js';
+import { TokenRevocationService } from '../../revocation/token-revocation.service.js';
 import type { Grant, GrantContext, TokenResponse } from './grant.js';
 
 /** One description for every unusable refresh token, so a foreign client learns nothing. */
@@ -17,7 +17,7 @@ export const INVALID_REFRESH_TOKEN = 'Invalid refresh token';
 
 /**
  * Refresh Token grant (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2,
- * SECURITY.md 6, 19). Steps:
+ * docs/security.md 6, 19). Steps:
  *
  * 1. Look the token up by digest and check it WITHOUT consuming it: it must belong to the
  *    authenticated client (a foreign client cannot burn someone's token), not be revoked or

@@ -10,10 +10,10 @@ import {
   tokenTestingModule,
   type TokenBackend,
 } from '../../test/token/token-testing.js';
-import { TokenIssuerService } from './token-issuer.service.js';
+import { TokenIssuerService } from '../token/token-issuer.service.js';
 import { TokenRevocationService } from './token-revocation.service.js';
 
-describe('TokenRevocationService (SECURITY.md 9)', () => {
+describe('TokenRevocationService (docs/security.md 9)', () => {
   let backend: TokenBackend;
   let module: TestingModule;
   let issuer: TokenIssuerService;

@@ -6,7 +6,7 @@ import { TokenStore, type Revocation } from '../storage/token-store.js';
 
 /**
  * Revokes tokens in the store (the truth), then tombstones their access tokens in the cache so
- * every instance rejects them at once (SECURITY.md 9).
+ * every instance rejects them at once (docs/security.md 9).
  *
  * Why a cache failure is a 503 and not a shrug: by then the store is revoked, and a guard that
  * MISSES the cache reads the store and rejects the token. But a LIVE entry written at issuance
@@ -16,6 +16,7 @@ import { TokenStore, type Revocation } from '../storage/token-store.js';
  * (at least 1 s), after which the token is expired anyway. The store lists every unexpired
  * access token the revocation covers, revoked now or before, so a retry tombstones them all
  * even though the store has nothing left to revoke (ADR 0007).
+ * @publicApi
  */
 @Injectable()
 export class TokenRevocationService {

@@ -90,12 +90,6 @@ export function assertGrantTypes(value: unknown, grants: GrantCatalog): asserts 
   }
 }
 
-/**
- * Compared against when a client has no secret, so a miss costs the same as a wrong secret
- * (docs/security.md 15). Not a hex digest, so no secret can ever match it.
- */
-export const NO_SECRET_DIGEST = 'no-secret';
-
 /** The first of `grantTypes` that only confidential clients may list, if any. */
 export function confidentialOnlyGrant(
   grantTypes: readonly string[] | undefined,

@@ -1,4 +1,3 @@
-import { constantTimeEqual } from '../../crypto/constant-time.js';
 import { digest } from '../../crypto/digest.js';
 import { generateToken } from '../../crypto/token-generator.js';
 import type {
@@ -11,13 +10,13 @@ import type {
   SentinelClient,
 } from '../client-store.js';
 import { ConflictError } from '../storage.errors.js';
+import { SecretCheckedClients, type ClientWithSecretDigest } from '../timing-safe-checks.js';
 import {
   assertClientChanges,
   assertNewClient,
   assertPage,
   isQueryString,
   newRecordId,
-  NO_SECRET_DIGEST,
   confidentialOnlyGrant,
   confidentialOnlyGrantError,
 } from '../store-input.js';
@@ -33,24 +32,22 @@ interface StoredClient extends SentinelClient {
  * {@link ClientStore} held in process memory: the zero-setup development default. Behaves
  * exactly like `MongoClientStore` (secret digests only, shown once) and hands out copies.
  */
-export class MemoryClientStore implements ClientStore {
+export class MemoryClientStore extends SecretCheckedClients implements ClientStore {
   private readonly clients = new Map<string, StoredClient>();
 
   /** @param grants the grant types clients may list (the module's grant registry). */
-  constructor(private readonly grants: GrantCatalog) {}
+  constructor(private readonly grants: GrantCatalog) {
+    super();
+  }
 
   async findById(clientId: string): Promise<SentinelClient | null> {
     const stored = isQueryString(clientId) ? this.clients.get(clientId) : undefined;
     return stored ? toClient(stored) : null;
   }
 
-  async verifySecret(clientId: string, clientSecret: string): Promise<SentinelClient | null> {
-    if (!isQueryString(clientId) || !isQueryString(clientSecret)) return null;
-    const client = this.clients.get(clientId);
-    const stored = client?.clientType === 'confidential' ? client.secretDigest : null;
-    // Compared even when there is nothing to match, so every miss costs the same (docs/security.md 15).
-    const matches = constantTimeEqual(digest(clientSecret), stored ?? NO_SECRET_DIGEST);
-    return client && stored && matches ? toClient(client) : null;
+  protected async findSecretDigest(clientId: string): Promise<ClientWithSecretDigest | null> {
+    const stored = this.clients.get(clientId);
+    return stored ? { client: toClient(stored), secretDigest: stored.secretDigest } : null;
   }
 
   async create(client: NewClient): Promise<ClientWithSecret> {

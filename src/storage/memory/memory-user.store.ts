@@ -1,5 +1,6 @@
 import type { PasswordHasher } from '../../crypto/password-hasher.js';
 import { ConflictError } from '../storage.errors.js';
+import { PasswordCheckedUsers, type UserWithPasswordHash } from '../timing-safe-checks.js';
 import {
   assertBoolean,
   assertNonEmptyString,
@@ -27,21 +28,16 @@ interface StoredUser extends SentinelUser {
  * exactly like `MongoUserStore` (bcrypt hashes only, unique usernames, string-only lookups) and
  * hands out copies, never its own objects. Data is lost on restart and not shared between instances.
  */
-export class MemoryUserStore implements UserRepository {
+export class MemoryUserStore extends PasswordCheckedUsers implements UserRepository {
   private readonly users = new Map<string, StoredUser>();
 
-  constructor(private readonly hasher: PasswordHasher) {}
+  constructor(hasher: PasswordHasher) {
+    super(hasher);
+  }
 
-  async verifyCredentials(username: string, password: string): Promise<SentinelUser | null> {
-    if (!isQueryString(password)) return null;
-    const stored = isQueryString(username) ? this.findByUsername(username) : undefined;
-    if (!stored) {
-      // Same bcrypt work as a wrong password, so timing does not reveal the user (docs/security.md 14).
-      await this.hasher.burn(password);
-      return null;
-    }
-    const matches = await this.hasher.verify(password, stored.passwordHash);
-    return matches && !stored.disabled ? toUser(stored) : null;
+  protected async findPasswordHash(username: string): Promise<UserWithPasswordHash | null> {
+    const stored = this.findByUsername(username);
+    return stored ? { user: toUser(stored), passwordHash: stored.passwordHash } : null;
   }
 
   async findById(id: string): Promise<SentinelUser | null> {

@@ -1,5 +1,4 @@
 import type { Model, QueryFilter, Types } from 'mongoose';
-import { constantTimeEqual } from '../../crypto/constant-time.js';
 import { digest } from '../../crypto/digest.js';
 import { generateToken } from '../../crypto/token-generator.js';
 import type {
@@ -16,12 +15,12 @@ import {
   assertNewClient,
   assertPage,
   isQueryString,
-  NO_SECRET_DIGEST,
   confidentialOnlyGrant,
   confidentialOnlyGrantError,
 } from '../store-input.js';
 import type { Page } from '../user-store.js';
 import type { SentinelClientDocument, SentinelClientModel } from './client.schema.js';
+import { SecretCheckedClients, type ClientWithSecretDigest } from '../timing-safe-checks.js';
 import { mongoCall } from './mongo-errors.js';
 
 type ClientDoc = SentinelClientDocument & { _id: Types.ObjectId };
@@ -33,7 +32,7 @@ const WITHOUT_SECRET = { secretDigest: 0 } as const;
  * {@link ClientStore} on the `sentinel_clients` collection. Secrets are generated here (256 bits,
  * docs/security.md 21), returned once, and stored only as SHA-256 digests (docs/security.md 20).
  */
-export class MongoClientStore implements ClientStore {
+export class MongoClientStore extends SecretCheckedClients implements ClientStore {
   private readonly model: Model<SentinelClientDocument>;
 
   /**
@@ -44,6 +43,7 @@ export class MongoClientStore implements ClientStore {
     model: SentinelClientModel,
     private readonly grants: GrantCatalog,
   ) {
+    super();
     this.model = model;
   }
 
@@ -60,13 +60,9 @@ export class MongoClientStore implements ClientStore {
     return doc ? toClient(doc) : null;
   }
 
-  async verifySecret(clientId: string, clientSecret: string): Promise<SentinelClient | null> {
-    if (!isQueryString(clientId) || !isQueryString(clientSecret)) return null;
+  protected async findSecretDigest(clientId: string): Promise<ClientWithSecretDigest | null> {
     const doc = await mongoCall(() => this.model.findOne({ clientId }).lean<ClientDoc>().exec());
-    const stored = doc?.clientType === 'confidential' ? doc.secretDigest : null;
-    // Compared even when there is nothing to match, so every miss costs the same (docs/security.md 15).
-    const matches = constantTimeEqual(digest(clientSecret), stored ?? NO_SECRET_DIGEST);
-    return doc && stored && matches ? toClient(doc) : null;
+    return doc ? { client: toClient(doc), secretDigest: doc.secretDigest } : null;
   }
 
   async create(client: NewClient): Promise<ClientWithSecret> {

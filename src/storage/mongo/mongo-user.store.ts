@@ -16,6 +16,7 @@ import type {
   UserQuery,
   UserRepository,
 } from '../user-store.js';
+import { PasswordCheckedUsers, type UserWithPasswordHash } from '../timing-safe-checks.js';
 import { mongoCall } from './mongo-errors.js';
 import type { SentinelUserDocument, SentinelUserModel } from './user.schema.js';
 
@@ -28,13 +29,11 @@ const WITHOUT_HASH = { passwordHash: 0 } as const;
  * {@link UserRepository} on the `sentinel_users` collection. Passwords are stored as bcrypt
  * hashes only (docs/security.md 16, 20); lookups accept strings only (docs/security.md 2).
  */
-export class MongoUserStore implements UserRepository {
+export class MongoUserStore extends PasswordCheckedUsers implements UserRepository {
   private readonly model: Model<SentinelUserDocument>;
 
-  constructor(
-    model: SentinelUserModel,
-    private readonly hasher: PasswordHasher,
-  ) {
+  constructor(model: SentinelUserModel, hasher: PasswordHasher) {
+    super(hasher);
     this.model = model;
   }
 
@@ -43,18 +42,9 @@ export class MongoUserStore implements UserRepository {
     await mongoCall(() => this.model.createIndexes());
   }
 
-  async verifyCredentials(username: string, password: string): Promise<SentinelUser | null> {
-    if (!isQueryString(password)) return null;
-    const doc = isQueryString(username)
-      ? await mongoCall(() => this.model.findOne({ username }).lean<UserDoc>().exec())
-      : null;
-    if (!doc) {
-      // Same bcrypt work as a wrong password, so timing does not reveal the user (docs/security.md 14).
-      await this.hasher.burn(password);
-      return null;
-    }
-    const matches = await this.hasher.verify(password, doc.passwordHash);
-    return matches && !doc.disabled ? toUser(doc) : null;
+  protected async findPasswordHash(username: string): Promise<UserWithPasswordHash | null> {
+    const doc = await mongoCall(() => this.model.findOne({ username }).lean<UserDoc>().exec());
+    return doc ? { user: toUser(doc), passwordHash: doc.passwordHash } : null;
   }
 
   async findById(id: string): Promise<SentinelUser | null> {

@@ -8,6 +8,7 @@ import {
 } from '../cache/local-token-cache.js';
 import { TokenCache, cachedTokenOf, type CacheEntry } from '../cache/token-cache.js';
 import { TurnBatcher } from '../cache/turn-batcher.js';
+import { OutageLog, errorName } from '../outage-log.js';
 import { Clock } from '../clock.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import { TokenStore, type TokenRecord } from '../storage/token-store.js';
@@ -42,9 +43,8 @@ const CACHE_DOWN = Symbol('cache down');
 @Injectable()
 export class AccessTokenVerifier {
   private readonly logger = new Logger('SentinelAccessTokenVerifier');
-  // Outage flags, so a fault is logged once when it starts rather than on every request.
-  private cacheDown = false;
-  private storeDown = false;
+  private readonly cacheOutage = new OutageLog(this.logger);
+  private readonly storeOutage = new OutageLog(this.logger, 'error');
   /** This turn's tokens, checked against the in-process cache together; `null` without one. */
   private readonly checksInMemory: TurnBatcher<PendingCheck> | null;
 
@@ -119,16 +119,12 @@ export class AccessTokenVerifier {
   private async readCache(key: string): Promise<CacheEntry | undefined | typeof CACHE_DOWN> {
     try {
       const entry = await this.cache.get(key);
-      if (this.cacheDown) {
-        this.cacheDown = false;
-        this.logger.log('Token cache reachable again');
-      }
+      this.cacheOutage.succeeded('Token cache reachable again');
       return entry;
     } catch (error) {
-      if (!this.cacheDown) {
-        this.cacheDown = true;
-        this.logger.warn(`Token cache unavailable (${errorName(error)}); ${this.fallback()}`);
-      }
+      this.cacheOutage.failed(
+        () => `Token cache unavailable (${errorName(error)}); ${this.fallback()}`,
+      );
       return CACHE_DOWN;
     }
   }
@@ -142,18 +138,12 @@ export class AccessTokenVerifier {
   private async readStore(store: TokenStore, key: string): Promise<TokenRecord | null> {
     try {
       const record = await store.findByAccessDigest(key);
-      if (this.storeDown) {
-        this.storeDown = false;
-        this.logger.log('Token store reachable again');
-      }
+      this.storeOutage.succeeded('Token store reachable again');
       return record;
     } catch (error) {
-      if (!this.storeDown) {
-        this.storeDown = true;
-        this.logger.error(
-          `Token store unavailable (${errorName(error)}); answering 503 until it recovers`,
-        );
-      }
+      this.storeOutage.failed(
+        () => `Token store unavailable (${errorName(error)}); answering 503 until it recovers`,
+      );
       throw OAuthException.temporarilyUnavailable();
     }
   }
@@ -196,9 +186,4 @@ function toIdentity(token: LocalToken): OAuthIdentity {
     scope: token.scope.slice(),
     expiresAt: new Date(token.expiresAtMs),
   };
-}
-
-/** Only the error's class name: driver messages may carry query values (docs/security.md 22). */
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
 }

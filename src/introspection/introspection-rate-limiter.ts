@@ -4,6 +4,7 @@ import { Clock } from '../clock.js';
 import { OAuthErrorCode } from '../errors/oauth-error-code.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
+import { OutageLog, errorName } from '../outage-log.js';
 import { SENTINEL_OPTIONS, SENTINEL_REDIS } from '../sentinel.constants.js';
 
 /**
@@ -22,7 +23,7 @@ export class IntrospectionRateLimiter {
   private readonly logger = new Logger('SentinelIntrospectionLimiter');
   private readonly memory = new Map<string, number>();
   private memoryWindow = Number.NaN;
-  private redisDown = false;
+  private readonly redisOutage = new OutageLog(this.logger);
 
   constructor(
     @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions,
@@ -65,19 +66,14 @@ export class IntrospectionRateLimiter {
       const replies = await this.redis.multi().incr(key).pexpire(key, windowMs).exec();
       const [error, count] = replies?.[0] ?? [new Error('transaction discarded'), undefined];
       if (error || typeof count !== 'number') throw error ?? new Error('unexpected reply');
-      if (this.redisDown) {
-        this.redisDown = false;
-        this.logger.log('Redis reachable again: introspection requests are counted there');
-      }
+      this.redisOutage.succeeded('Redis reachable again: introspection requests are counted there');
       return count;
     } catch (error) {
-      if (!this.redisDown) {
-        this.redisDown = true;
-        this.logger.warn(
-          `Redis unavailable (${error instanceof Error ? error.name : 'unknown error'}); ` +
-            'counting introspection requests in process memory until it recovers',
-        );
-      }
+      this.redisOutage.failed(
+        () =>
+          `Redis unavailable (${errorName(error)}); ` +
+          'counting introspection requests in process memory until it recovers',
+      );
       return undefined;
     }
   }

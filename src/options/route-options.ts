@@ -45,12 +45,20 @@ export function pickRoutes(options: SentinelModuleOptions): SentinelRouteOptions
 
 /**
  * Route options the controllers were mounted with win; options from an async factory may repeat
- * them but not contradict them (the router already exists when the factory runs).
+ * them but not contradict them (the router already exists when the factory runs). Host grants
+ * cannot come from the factory at all.
  */
 export function withMountedRoutes(
   options: SentinelModuleOptions,
   mounted: SentinelRouteOptions,
 ): SentinelModuleOptions {
+  if ((options as { grants?: unknown }).grants !== undefined) {
+    throw new SentinelConfigError(
+      'grants',
+      'cannot come from the forRootAsync factory (grant classes are providers, fixed before it ' +
+        'runs); pass them in the `grants` option of forRootAsync instead',
+    );
+  }
   for (const field of ROUTE_FIELDS) {
     const given = options[field];
     if (given !== undefined && given !== mounted[field]) {

@@ -55,6 +55,14 @@ describe('A bad option fails start-up with one line naming the field (not at mod
       'accessTokenTtl',
     ],
     [
+      'forRootAsync, grants from the factory',
+      () =>
+        SentinelModule.forRootAsync({
+          useFactory: () => ({ grants: [] }) as never,
+        }),
+      'grants',
+    ],
+    [
       'forResourceServer',
       () => SentinelModule.forResourceServer({ redis: 'redis://localhost', realm: 'a"b' }),
       'realm',

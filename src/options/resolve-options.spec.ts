@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { resolveSentinelOptions } from './options/resolve-options.js';
-import { SENTINEL_DEFAULTS } from './options/option-defaults.js';
-import { SentinelConfigError } from './options/option-checks.js';
-import { errorUriOf } from './options/error-uri-options.js';
-import { lifetimesOf } from './options/lifetime-options.js';
-import { GrantRegistry } from './token/grants/grant-registry.js';
+import { resolveSentinelOptions } from './resolve-options.js';
+import { SENTINEL_DEFAULTS } from './option-defaults.js';
+import { SentinelConfigError } from './option-checks.js';
+import { errorUriOf } from './error-uri-options.js';
+import { lifetimesOf } from './lifetime-options.js';
+import { GrantRegistry } from '../token/grants/grant-registry.js';
 
 describe('resolveSentinelOptions', () => {
   it('applies Flask-Sentinel-like defaults', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { METADATA_WELL_KNOWN_PATH } from '../options/protocol-options.js';
-import { resolveSentinelOptions } from '../options/resolve-options.js';
-import { SentinelConfigError } from '../options/option-checks.js';
+import { METADATA_WELL_KNOWN_PATH } from './protocol-options.js';
+import { resolveSentinelOptions } from './resolve-options.js';
+import { SentinelConfigError } from './option-checks.js';
 import type { SentinelModuleOptions } from '../sentinel-options.js';
-import { pickRoutes, withMountedRoutes } from '../options/route-options.js';
-import { buildMetadata } from './authorization-server-metadata.js';
+import { pickRoutes, withMountedRoutes } from './route-options.js';
+import { buildMetadata } from '../metadata/authorization-server-metadata.js';
 
 describe('options of the protocol endpoints', () => {
   it('defaults: revoke and introspect under the prefix, metadata at the root', () => {

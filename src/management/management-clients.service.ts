@@ -35,6 +35,7 @@ export class ManagementClientsService {
       clientType: dto.client_type,
       grantTypes: [...(dto.grant_types ?? DEFAULT_GRANT_TYPES)],
       scope: normalizeScope(dto.scope ?? ''),
+      redirectUris: dto.redirect_uris,
     });
     return clientWithSecretView(created);
   }
@@ -54,6 +55,7 @@ export class ManagementClientsService {
       clientName: dto.client_name,
       grantTypes: dto.grant_types,
       scope: dto.scope === undefined ? undefined : normalizeScope(dto.scope),
+      redirectUris: dto.redirect_uris,
     });
     if (!client) throw notFound();
     return clientView(client);

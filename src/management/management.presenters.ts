@@ -22,6 +22,7 @@ export interface ClientView {
   client_type: string;
   grant_types: string[];
   scope: string;
+  redirect_uris: string[];
   created_at: string;
   updated_at: string;
 }
@@ -63,6 +64,7 @@ export function clientView(client: SentinelClient): ClientView {
     client_type: client.clientType,
     grant_types: [...client.grantTypes],
     scope: client.scope,
+    redirect_uris: [...client.redirectUris],
     created_at: client.createdAt.toISOString(),
     updated_at: client.updatedAt.toISOString(),
   };

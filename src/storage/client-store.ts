@@ -27,6 +27,12 @@ export interface SentinelClient {
   grantTypes: string[];
   /** Space-delimited scopes the client may request; empty means it may request no scope. */
   scope: string;
+  /**
+   * Where the authorization endpoint may send the user back (RFC 6749 §3.1.2), each checked by
+   * the redirect-URI rules (authorization/redirect-uris.ts) when stored. Empty for clients that
+   * do not use a redirect.
+   */
+  redirectUris: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,6 +43,8 @@ export interface NewClient {
   clientType: ClientType;
   grantTypes: string[];
   scope: string;
+  /** Default none. */
+  redirectUris?: string[];
 }
 
 /** @publicApi */
@@ -44,6 +52,7 @@ export interface ClientChanges {
   clientName?: string;
   grantTypes?: string[];
   scope?: string;
+  redirectUris?: string[];
 }
 
 /**

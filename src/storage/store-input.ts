@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ClientChanges, ClientType, GrantCatalog, NewClient } from './client-store.js';
+import { MAX_REDIRECT_URIS, redirectUriProblem } from '../authorization/redirect-uris.js';
 import { InvalidInputError } from './storage.errors.js';
 import type { NewTokenRecord } from './token-store.js';
 
@@ -109,12 +110,29 @@ export function confidentialOnlyGrantError(grantType: string): InvalidInputError
   );
 }
 
+/** @throws InvalidInputError unless `value` is a list of redirect URIs the rules admit. */
+export function assertRedirectUris(value: unknown): asserts value is string[] {
+  if (!Array.isArray(value) || value.length > MAX_REDIRECT_URIS) {
+    throw new InvalidInputError(
+      `redirectUris must be a list of at most ${MAX_REDIRECT_URIS} URIs`,
+      'redirectUris',
+    );
+  }
+  for (const uri of value) {
+    const problem = redirectUriProblem(uri);
+    if (problem !== undefined) {
+      throw new InvalidInputError(`redirectUris: each URI ${problem}`, 'redirectUris');
+    }
+  }
+}
+
 /** @throws InvalidInputError naming the first invalid field of a new client. */
 export function assertNewClient(client: NewClient, grants: GrantCatalog): void {
   assertNonEmptyString(client.clientName, 'clientName');
   assertClientType(client.clientType);
   assertGrantTypes(client.grantTypes, grants);
   assertString(client.scope, 'scope');
+  if (client.redirectUris !== undefined) assertRedirectUris(client.redirectUris);
   const confidentialOnly = confidentialOnlyGrant(client.grantTypes, grants);
   if (client.clientType === 'public' && confidentialOnly !== undefined) {
     throw confidentialOnlyGrantError(confidentialOnly);
@@ -126,6 +144,7 @@ export function assertClientChanges(changes: ClientChanges, grants: GrantCatalog
   if (changes.clientName !== undefined) assertNonEmptyString(changes.clientName, 'clientName');
   if (changes.grantTypes !== undefined) assertGrantTypes(changes.grantTypes, grants);
   if (changes.scope !== undefined) assertString(changes.scope, 'scope');
+  if (changes.redirectUris !== undefined) assertRedirectUris(changes.redirectUris);
 }
 
 /** @throws InvalidInputError unless `value` is a valid `Date`. */

@@ -51,6 +51,7 @@ const CLIENT_KEYS = [
   'clientType',
   'createdAt',
   'grantTypes',
+  'redirectUris',
   'scope',
   'updatedAt',
 ];
@@ -207,6 +208,51 @@ describe.each([
       expect(await store.rotateSecret('unknown-client')).toBeNull();
       expect(await store.rotateSecret(OPERATOR)).toBeNull();
       expect(await store.verifySecret(pub.clientId, '')).toBeNull();
+    });
+  });
+
+  describe('redirect URIs (RFC 6749 §3.1.2, RFC 8252 §7)', () => {
+    const uris = ['https://app.example.com/cb', 'http://127.0.0.1/cb', 'com.example.app:/cb'];
+
+    it('stores none by default, and what is given, deduplicated', async () => {
+      const { client } = await store.create(confidential);
+      expect(client.redirectUris).toEqual([]);
+      const { client: web } = await store.create({
+        ...confidential,
+        redirectUris: [...uris, uris[0]],
+      });
+      expect(web.redirectUris).toEqual(uris);
+      expect((await store.findById(web.clientId))!.redirectUris).toEqual(uris);
+    });
+
+    it('replaces them on update', async () => {
+      const { client } = await store.create({ ...confidential, redirectUris: uris });
+      const updated = await store.update(client.clientId, {
+        redirectUris: ['https://other.example.com/cb'],
+      });
+      expect(updated!.redirectUris).toEqual(['https://other.example.com/cb']);
+      expect((await store.findById(client.clientId))!.redirectUris).toEqual([
+        'https://other.example.com/cb',
+      ]);
+    });
+
+    it.each([
+      ['a fragment', ['https://app.example.com/cb#x']],
+      ['plain http on a public host', ['http://app.example.com/cb']],
+      ['a javascript: URI', ['javascript:alert(1)']],
+      ['a relative URI', ['/cb']],
+      ['not a list', 'https://app.example.com/cb'],
+      ['an operator object', [{ $ne: '' }]],
+      ['too many', Array.from({ length: 21 }, (_, i) => `https://app.example.com/${i}`)],
+    ])('refuses %s naming redirectUris, on create and on update', async (_why, redirectUris) => {
+      await expect(
+        store.create({ ...confidential, redirectUris: redirectUris as never }),
+      ).rejects.toMatchObject({ name: 'InvalidInputError', field: 'redirectUris' });
+      const { client } = await store.create(confidential);
+      await expect(
+        store.update(client.clientId, { redirectUris: redirectUris as never }),
+      ).rejects.toMatchObject({ name: 'InvalidInputError', field: 'redirectUris' });
+      expect((await store.findById(client.clientId))!.redirectUris).toEqual([]);
     });
   });
 

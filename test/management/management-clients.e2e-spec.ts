@@ -19,6 +19,7 @@ const CLIENT_KEYS = [
   'client_type',
   'created_at',
   'grant_types',
+  'redirect_uris',
   'scope',
   'updated_at',
 ];
@@ -129,6 +130,16 @@ describe.each(BACKENDS)('management clients API on %s', (_name, backend) => {
       ],
       ['a malformed scope', { client_name: 'x', client_type: 'public', scope: 'a\\b' }, 'scope'],
       [
+        'a redirect URI with a fragment',
+        { client_name: 'x', client_type: 'public', redirect_uris: ['https://a.example/cb#f'] },
+        'redirect_uris',
+      ],
+      [
+        'redirect_uris as a string',
+        { client_name: 'x', client_type: 'public', redirect_uris: 'https://a.example/cb' },
+        'redirect_uris',
+      ],
+      [
         'a client_id chosen by the caller',
         { client_name: 'x', client_type: 'public', client_id: 'mine' },
         'client_id',
@@ -140,6 +151,24 @@ describe.each(BACKENDS)('management clients API on %s', (_name, backend) => {
       ],
     ])('answers 400 for %s', async (_case, body, field) => {
       expectManagementError(await api.post('/clients', body), 400, 'invalid_input', field);
+    });
+
+    it('registers redirect URIs (RFC 7591 redirect_uris) and changes them with PATCH', async () => {
+      const created = await api.post('/clients', {
+        client_name: 'Native app',
+        client_type: 'public',
+        redirect_uris: ['com.example.app:/oauth2redirect', 'http://127.0.0.1/callback'],
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.redirect_uris).toEqual([
+        'com.example.app:/oauth2redirect',
+        'http://127.0.0.1/callback',
+      ]);
+      const patched = await api.patch(`/clients/${created.body.client_id}`, {
+        redirect_uris: [],
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body.redirect_uris).toEqual([]);
     });
 
     it('answers 415 for a form post', async () => {

@@ -10,6 +10,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import type { ClientType } from '../../storage/client-store.js';
+import { MAX_REDIRECT_URIS } from '../../authorization/redirect-uris.js';
 import { MAX_GRANTS } from '../../token/grants/grant-registry.js';
 import { IsPrintable, IsScope, MAX_SCOPE_LENGTH } from './validators.js';
 
@@ -54,6 +55,15 @@ export class CreateClientDto {
   @MaxLength(MAX_SCOPE_LENGTH)
   @IsString()
   scope?: string;
+  /**
+   * Where the authorization endpoint may send the user back (RFC 7591 `redirect_uris`); each is
+   * checked by the client store against the redirect-URI rules.
+   */
+  @IsOptional()
+  @IsString({ each: true, message: '$property must only contain URIs' })
+  @ArrayMaxSize(MAX_REDIRECT_URIS)
+  @IsArray()
+  redirect_uris?: string[];
 }
 
 /** `PATCH {mgmt}/clients/:client_id`. The type of a client cannot change. */
@@ -78,4 +88,13 @@ export class UpdateClientDto {
   @MaxLength(MAX_SCOPE_LENGTH)
   @IsString()
   scope?: string;
+  /**
+   * Where the authorization endpoint may send the user back (RFC 7591 `redirect_uris`); each is
+   * checked by the client store against the redirect-URI rules.
+   */
+  @IsOptional()
+  @IsString({ each: true, message: '$property must only contain URIs' })
+  @ArrayMaxSize(MAX_REDIRECT_URIS)
+  @IsArray()
+  redirect_uris?: string[];
 }

@@ -63,6 +63,7 @@ export class MemoryClientStore extends SecretCheckedClients implements ClientSto
       clientType: client.clientType,
       grantTypes: [...new Set(client.grantTypes)],
       scope: client.scope,
+      redirectUris: [...new Set(client.redirectUris ?? [])],
       secretDigest: clientSecret === undefined ? null : digest(clientSecret),
       createdAt: now,
       updatedAt: now,
@@ -89,8 +90,13 @@ export class MemoryClientStore extends SecretCheckedClients implements ClientSto
     assertClientChanges(changes, this.grants);
     const stored = this.clients.get(clientId);
     if (!stored) return null;
-    const { clientName, grantTypes, scope } = changes;
-    if (clientName === undefined && grantTypes === undefined && scope === undefined) {
+    const { clientName, grantTypes, scope, redirectUris } = changes;
+    if (
+      clientName === undefined &&
+      grantTypes === undefined &&
+      scope === undefined &&
+      redirectUris === undefined
+    ) {
       return toClient(stored);
     }
     const confidentialOnly = confidentialOnlyGrant(grantTypes, this.grants);
@@ -100,6 +106,7 @@ export class MemoryClientStore extends SecretCheckedClients implements ClientSto
     if (clientName !== undefined) stored.clientName = clientName;
     if (grantTypes !== undefined) stored.grantTypes = [...new Set(grantTypes)];
     if (scope !== undefined) stored.scope = scope;
+    if (redirectUris !== undefined) stored.redirectUris = [...new Set(redirectUris)];
     stored.updatedAt = new Date();
     return toClient(stored);
   }
@@ -126,6 +133,7 @@ function toClient(stored: StoredClient): SentinelClient {
     clientType: stored.clientType,
     grantTypes: [...stored.grantTypes],
     scope: stored.scope,
+    redirectUris: [...stored.redirectUris],
     createdAt: new Date(stored.createdAt),
     updatedAt: new Date(stored.updatedAt),
   };

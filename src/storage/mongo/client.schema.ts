@@ -25,6 +25,10 @@ export class SentinelClientDocument {
   @Prop({ type: String, default: '' })
   scope!: string;
 
+  /** Checked by the store before every write (store-input.ts `assertRedirectUris`). */
+  @Prop({ type: [String], default: [] })
+  redirectUris!: string[];
+
   /**
    * SHA-256 of the secret for confidential clients, `null` for public ones. Not `select: false`:
    * FerretDB 1.24 rejects projections on findAndModify; the store strips it instead.

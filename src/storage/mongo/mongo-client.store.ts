@@ -76,6 +76,7 @@ export class MongoClientStore extends SecretCheckedClients implements ClientStor
           clientType: client.clientType,
           grantTypes: [...new Set(client.grantTypes)],
           scope: client.scope,
+          redirectUris: [...new Set(client.redirectUris ?? [])],
           secretDigest: clientSecret === undefined ? null : digest(clientSecret),
         }),
       'clientId',
@@ -110,6 +111,7 @@ export class MongoClientStore extends SecretCheckedClients implements ClientStor
     if (changes.clientName !== undefined) set.clientName = changes.clientName;
     if (changes.grantTypes !== undefined) set.grantTypes = [...new Set(changes.grantTypes)];
     if (changes.scope !== undefined) set.scope = changes.scope;
+    if (changes.redirectUris !== undefined) set.redirectUris = [...new Set(changes.redirectUris)];
     if (Object.keys(set).length === 0) return this.findById(clientId);
     // A confidential-only grant (client_credentials) needs a confidential client; the condition
     // sits in the filter so the check and the write are one operation.
@@ -160,6 +162,8 @@ function toClient(doc: ClientDoc): SentinelClient {
     clientType: doc.clientType,
     grantTypes: [...doc.grantTypes],
     scope: doc.scope,
+    // Clients stored before redirect URIs existed have none.
+    redirectUris: [...(doc.redirectUris ?? [])],
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -17,10 +17,24 @@ export type SentinelRedisConfig = string | RedisOptions | Redis;
 /**
  * MongoDB to use: either a URI (and database name) the module connects to itself, or the name of
  * a connection the host app opened with `MongooseModule.forRoot(uri, { connectionName })`
- * (omit `connectionName` for the app's default connection).
+ * (omit `connectionName` for the app's default connection, which keeps the host's settings).
+ *
+ * On its own connection the module reads from the primary only (a token just issued must
+ * validate at once), retries writes and reads once across an election, and writes with the
+ * write concern below; see docs/adr/0014-mongodb-replica-sets.md.
  * @publicApi
  */
-export type SentinelMongoConfig = { uri: string; dbName?: string } | { connectionName?: string };
+export type SentinelMongoConfig =
+  | {
+      uri: string;
+      dbName?: string;
+      /**
+       * Acknowledgement every write waits for: `'majority'` (default: an acknowledged
+       * revocation or token survives a failover) or a number of members (1 = primary only).
+       */
+      writeConcern?: 'majority' | number;
+    }
+  | { connectionName?: string };
 
 /**
  * Protection of the management API and console (docs/security.md 15).

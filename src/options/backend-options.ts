@@ -32,7 +32,18 @@ export function resolveMongo(value: unknown): SentinelMongoConfig | undefined {
     if ('connectionName' in config) {
       throw new SentinelConfigError('mongo', 'give either uri or connectionName, not both');
     }
-    return { uri: config.uri, dbName: optionalString('mongo.dbName', config.dbName) };
+    const writeConcern = config.writeConcern ?? 'majority';
+    if (
+      writeConcern !== 'majority' &&
+      !(typeof writeConcern === 'number' && Number.isInteger(writeConcern) && writeConcern >= 1)
+    ) {
+      throw new SentinelConfigError('mongo.writeConcern', "must be 'majority' or a number ≥ 1");
+    }
+    return {
+      uri: config.uri,
+      dbName: optionalString('mongo.dbName', config.dbName),
+      writeConcern,
+    };
   }
   return { connectionName: optionalString('mongo.connectionName', config.connectionName) };
 }

@@ -105,6 +105,8 @@ describe('resolveSentinelOptions', () => {
     [{ mongo: { uri: 'postgres://x' } }, 'mongo.uri'],
     [{ mongo: { uri: 'mongodb://x', connectionName: 'y' } }, 'mongo'],
     [{ mongo: 'mongodb://x' }, 'mongo'],
+    [{ mongo: { uri: 'mongodb://x', writeConcern: 0 } }, 'mongo.writeConcern'],
+    [{ mongo: { uri: 'mongodb://x', writeConcern: 'all' } }, 'mongo.writeConcern'],
     [{ management: { username: 'admin' } }, 'management'],
     [{ management: { username: 'a:b', password: 'p' } }, 'management.username'],
     [

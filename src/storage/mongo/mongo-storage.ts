@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 import type { PasswordHasher } from '../../crypto/password-hasher.js';
 import { SentinelConfigError } from '../../options/option-checks.js';
 import type { ResolvedSentinelOptions } from '../../options/resolved-options.js';
@@ -54,6 +54,34 @@ export async function createMongoStorage(
 }
 
 /**
+ * The options of the module's own connection (docs/adr/0014-mongodb-replica-sets.md):
+ * - string-only filters (`sanitizeFilter`, docs/security.md 2) and no command buffering;
+ * - bounded waits: server selection, connect, socket and the write concern's `wtimeoutMS` are
+ *   all `timeoutMs`, so an election or a lost majority is a 503 within about that time;
+ * - reads from the primary only (a token just issued validates at once on every instance);
+ * - writes acknowledged by `mongo.writeConcern` (default a majority, journaled), and retried
+ *   once across a failover (`retryWrites`, `retryReads`; the driver ignores them on a
+ *   standalone server).
+ */
+export function mongoConnectOptions(
+  mongo: { dbName?: string; writeConcern?: 'majority' | number },
+  timeoutMs: number,
+): ConnectOptions {
+  return {
+    dbName: mongo.dbName,
+    sanitizeFilter: true,
+    bufferCommands: false,
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: timeoutMs,
+    readPreference: 'primary',
+    writeConcern: { w: mongo.writeConcern ?? 'majority', journal: true, wtimeoutMS: timeoutMs },
+    retryWrites: true,
+    retryReads: true,
+  };
+}
+
+/**
  * Opens the module's own connection with bounded waits (docs/security.md 17–18, ADR 0007):
  * - `bufferCommands: false`: while the server is gone, Mongoose does not hold commands in its
  *   buffer (up to 10 s by default) but hands them to the driver, which fails them once server
@@ -69,14 +97,7 @@ async function openConnection(
 ): Promise<{ connection: Connection; owned: boolean }> {
   if ('uri' in mongo) {
     const connection = await mongoose
-      .createConnection(mongo.uri, {
-        dbName: mongo.dbName,
-        sanitizeFilter: true,
-        bufferCommands: false,
-        serverSelectionTimeoutMS: timeoutMs,
-        connectTimeoutMS: timeoutMs,
-        socketTimeoutMS: timeoutMs,
-      })
+      .createConnection(mongo.uri, mongoConnectOptions(mongo, timeoutMs))
       .asPromise();
     // Failures reach each operation as a 503; an unhandled 'error' event must not end the process.
     connection.on('error', () => undefined);

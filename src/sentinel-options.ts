@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisConfig } from './cache/redis-connection.js';
 import {
   resolveLocalCache,
   resolveMongo,
@@ -35,8 +35,12 @@ export { SentinelConfigError } from './options/option-checks.js';
 export { SENTINEL_DEFAULTS } from './options/option-defaults.js';
 export { METADATA_WELL_KNOWN_PATH } from './options/protocol-options.js';
 
-/** Redis to use: a URL, ioredis options, or an existing client (which the module never closes). */
-export type SentinelRedisConfig = string | RedisOptions | Redis;
+/**
+ * Redis to use: a URL, ioredis options (with `sentinels` + `name` for Redis Sentinel), a Redis
+ * Cluster's nodes (`{ clusterNodes, clusterOptions? }`), or an existing `Redis` / `Cluster`
+ * client (which the module never closes). See {@link RedisConfig} and the README.
+ */
+export type SentinelRedisConfig = RedisConfig;
 
 /**
  * MongoDB to use: either a URI (and database name) the module connects to itself, or the name of

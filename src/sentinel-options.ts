@@ -4,15 +4,17 @@
  * `ResolvedSentinelOptions` (options/resolved-options.ts).
  */
 import type { Type } from '@nestjs/common';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisConfig } from './cache/redis-connection.js';
 import type { OAuthErrorCode } from './errors/oauth-error-code.js';
 import type { UserStore } from './storage/user-store.js';
 
 /**
- * Redis to use: a URL, ioredis options, or an existing client (which the module never closes).
+ * Redis to use: a URL, ioredis options (with `sentinels` + `name` for Redis Sentinel), a Redis
+ * Cluster's nodes (`{ clusterNodes, clusterOptions? }`), or an existing `Redis` / `Cluster`
+ * client (which the module never closes). See {@link RedisConfig} and the README.
  * @publicApi
  */
-export type SentinelRedisConfig = string | RedisOptions | Redis;
+export type SentinelRedisConfig = RedisConfig;
 
 /**
  * MongoDB to use: either a URI (and database name) the module connects to itself, or the name of

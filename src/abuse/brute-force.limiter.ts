@@ -12,7 +12,7 @@ import type {
   LockoutPolicy,
 } from './attempt-counter.js';
 import { MemoryAttemptCounter } from './memory-attempt-counter.js';
-import { RedisAttemptCounter } from './redis-attempt-counter.js';
+import { bruteForceKeyPrefix, RedisAttemptCounter } from './redis-attempt-counter.js';
 import { tooManyAttempts } from './too-many-attempts.js';
 
 /** What a counter counts: password attempts per username or per address, client secrets per id. */
@@ -194,10 +194,10 @@ export class BruteForceLimiter {
     }
   }
 
-  /** `{keyPrefix}bf:{kind}:{sha256(subject)}`: no username or address in clear in Redis. */
+  /** `{<keyPrefix>bf}:<kind>:<sha256(subject)>`: no username or address in clear in Redis. */
   private key(kind: AttemptKind, subject: string): string {
     const hashed = createHash('sha256').update(subject, 'utf8').digest('hex');
-    return `${this.options.keyPrefix}bf:${kind}:${hashed}`;
+    return `${bruteForceKeyPrefix(this.options.keyPrefix)}${kind}:${hashed}`;
   }
 
   private noteRedisSuccess(): void {

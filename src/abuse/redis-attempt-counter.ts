@@ -67,9 +67,19 @@ return 1
 `;
 
 /**
+ * Where every brute-force counter key starts: `{<keyPrefix>bf}:`. The braces are a Redis Cluster
+ * hash tag (ADR 0012): one attempt's script reads and writes several counters (account, address,
+ * …) and a script's keys must share a slot, so all counters of one `keyPrefix` live in one slot.
+ */
+export function bruteForceKeyPrefix(keyPrefix: string): string {
+  return `{${keyPrefix}bf}:`;
+}
+
+/**
  * {@link AttemptCounter} on Redis, shared by every instance. Keys are
- * `{keyPrefix}bf:{kind}:{sha256(subject)}`, built by the limiter: no username or address is
- * written to Redis in clear. Every failure rejects; the limiter then falls back to memory.
+ * `{<keyPrefix>bf}:<kind>:<sha256(subject)>` ({@link bruteForceKeyPrefix}), built by the limiter:
+ * no username or address is written to Redis in clear. Every failure rejects; the limiter then
+ * falls back to memory.
  */
 export class RedisAttemptCounter implements AttemptCounter {
   constructor(private readonly client: Redis) {}

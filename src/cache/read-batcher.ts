@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { groupBySlot } from './key-slot.js';
+import { isCluster } from './redis-connection.js';
 import { TurnBatcher } from './turn-batcher.js';
 
 interface PendingRead {
@@ -15,15 +17,25 @@ interface PendingRead {
  * The batch is sent once the turn's I/O callbacks have run ({@link TurnBatcher}), so it gathers
  * the requests of every connection that was readable, not just one. `MGET` answers `nil` for a
  * key holding another type, as a `GET` miss would be treated; a failed command fails every read
- * of its batch. Not for Redis Cluster, where the keys of one `MGET` must share a slot.
+ * of its batch. On Redis Cluster, where the keys of one `MGET` must share a slot, the batch
+ * leaves as one `MGET` per slot (ADR 0012): token keys carry no hash tag, so they spread over
+ * the shards.
  */
 export class ReadBatcher {
-  private readonly reads = new TurnBatcher<PendingRead>((batch) => this.send(batch));
+  private readonly reads = new TurnBatcher<PendingRead>((batch) => this.sendAll(batch));
+  private readonly perSlot: boolean;
 
-  constructor(private readonly client: Redis) {}
+  constructor(private readonly client: Redis) {
+    this.perSlot = isCluster(client);
+  }
 
   read(key: string): Promise<string | null> {
     return new Promise((resolve, reject) => this.reads.add({ key, resolve, reject }));
+  }
+
+  private sendAll(batch: PendingRead[]): void {
+    if (!this.perSlot) return this.send(batch);
+    for (const group of groupBySlot(batch, (read) => read.key)) this.send(group);
   }
 
   private send(batch: PendingRead[]): void {
@@ -37,9 +49,4 @@ export class ReadBatcher {
       (error: unknown) => batch.forEach((read) => read.reject(error)),
     );
   }
-}
-
-/** ioredis marks its Cluster client; a plain client (or a look-alike) is not one. */
-export function isCluster(client: Redis): boolean {
-  return (client as { isCluster?: boolean }).isCluster === true;
 }

@@ -1,14 +1,30 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 
 /**
- * How the module reaches Redis: a URL (`redis://…`, `rediss://…`), ioredis options, or a client
- * the application already has. URLs and options make a client the module owns and closes at
- * shutdown; an application's client is used as is and never closed by the module.
+ * A Redis Cluster given by its nodes: the module makes (and closes) the ioredis `Cluster` client.
+ * `clusterOptions` are ioredis cluster options (`redisOptions` for each node's connection).
  */
-export type RedisConfig = string | RedisOptions | Redis;
+export interface RedisClusterConfig {
+  /** Some of the cluster's nodes (`{ host, port }` or `'host:port'`); the rest are discovered. */
+  clusterNodes: ClusterNode[];
+  clusterOptions?: ClusterOptions;
+}
 
-/** A Redis client and whether the module created it (and so must close it). */
+/**
+ * How the module reaches Redis: a URL (`redis://…`, `rediss://…`), ioredis options (including
+ * Sentinel settings: `sentinels` + `name`), a Cluster's nodes ({@link RedisClusterConfig}), or a
+ * client the application already has (`Redis` or `Cluster`). URLs, options and node lists make a
+ * client the module owns and closes at shutdown; an application's client is used as is and
+ * never closed by the module.
+ */
+export type RedisConfig = string | RedisOptions | RedisClusterConfig | Redis | Cluster;
+
+/**
+ * A Redis client and whether the module created it (and so must close it). A Cluster client is
+ * carried under the `Redis` type: the module only uses commands both have, keeping multi-key
+ * commands within one hash slot ({@link isCluster}, ADR 0012).
+ */
 export interface RedisConnection {
   client: Redis;
   owned: boolean;
@@ -36,8 +52,8 @@ const CLIENT_METHODS = ['get', 'set', 'publish', 'duplicate'] as const;
  * True for an ioredis client, including one from another copy of ioredis in `node_modules`
  * (e.g. the one `@liaoliaots/nestjs-redis` depends on), where `instanceof` is false.
  */
-export function isRedisClient(value: unknown): value is Redis {
-  if (value instanceof Redis) return true;
+export function isRedisClient(value: unknown): value is Redis | Cluster {
+  if (value instanceof Redis || value instanceof Cluster) return true;
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Record<string, unknown>;
   return CLIENT_METHODS.every((method) => typeof candidate[method] === 'function');
@@ -65,21 +81,65 @@ export function openRedis(
   config: RedisConfig,
   options: RedisConnectionOptions = {},
 ): RedisConnection {
-  if (isRedisClient(config)) return { client: config, owned: false };
+  if (isRedisClient(config)) return { client: config as Redis, owned: false };
   const maxDelay = options.maxReconnectDelayMs ?? DEFAULT_REDIS_MAX_RECONNECT_DELAY_MS;
-  const bounded: RedisOptions = {
+  const perCommand = {
     commandTimeout: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
     connectTimeout: options.connectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    retryStrategy: (times) => reconnectDelay(times, maxDelay),
   };
-  const client =
-    typeof config === 'string'
-      ? new Redis(config, bounded)
-      : new Redis({ ...bounded, ...withoutUndefined(config) });
+  const retry = (times: number) => reconnectDelay(times, maxDelay);
+  let client: Redis;
+  if (isClusterConfig(config)) {
+    const given = withoutUndefined(config.clusterOptions ?? {});
+    const cluster = new Cluster(config.clusterNodes, {
+      enableOfflineQueue: false,
+      clusterRetryStrategy: retry,
+      ...given,
+      redisOptions: { ...perCommand, ...withoutUndefined(given.redisOptions ?? {}) },
+    });
+    client = cluster as unknown as Redis;
+  } else {
+    const bounded: RedisOptions = {
+      ...perCommand,
+      enableOfflineQueue: false,
+      retryStrategy: retry,
+      // With Sentinels: keep asking them for the primary, forever, with the same backoff.
+      sentinelRetryStrategy: retry,
+    };
+    client =
+      typeof config === 'string'
+        ? new Redis(config, bounded)
+        : new Redis({ ...bounded, ...withoutUndefined(config) });
+  }
   reportOutages(client, options.logger ?? new Logger('SentinelRedis'));
   return { client, owned: true };
+}
+
+/** True for a {@link RedisClusterConfig} (a node list the module turns into a `Cluster`). */
+export function isClusterConfig(value: unknown): value is RedisClusterConfig {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as Partial<RedisClusterConfig>).clusterNodes)
+  );
+}
+
+/** ioredis marks its Cluster client; a plain client (or a look-alike) is not one. */
+export function isCluster(client: Redis | Cluster): boolean {
+  return (client as { isCluster?: boolean }).isCluster === true;
+}
+
+/**
+ * A second connection like `client`, for a subscription: ioredis' `duplicate()` takes options
+ * on a plain client and (startup nodes, options) on a Cluster.
+ */
+export function duplicateForSubscription(client: Redis): Redis {
+  if (isCluster(client)) {
+    const cluster = client as unknown as Cluster;
+    return cluster.duplicate(undefined, { lazyConnect: false }) as unknown as Redis;
+  }
+  return client.duplicate({ autoResubscribe: false, lazyConnect: false });
 }
 
 /**
@@ -120,16 +180,16 @@ export async function closeRedis({ client, owned }: RedisConnection): Promise<vo
   }
   let timer: NodeJS.Timeout | undefined;
   const giveUp = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, client.options.commandTimeout ?? 1000);
+    timer = setTimeout(resolve, client.options?.commandTimeout ?? 1000);
   });
   await Promise.race([ended, giveUp]);
   clearTimeout(timer);
 }
 
-function withoutUndefined(options: RedisOptions): RedisOptions {
+function withoutUndefined<T extends object>(options: T): T {
   return Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
-  ) as RedisOptions;
+  ) as T;
 }
 
 /** One warning when the connection is lost and one line when it is back, not one per retry. */

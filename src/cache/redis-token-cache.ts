@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import { CacheUnavailableError } from './cache.errors.js';
-import { isCluster, ReadBatcher } from './read-batcher.js';
+import { groupBySlot } from './key-slot.js';
+import { ReadBatcher } from './read-batcher.js';
+import { isCluster } from './redis-connection.js';
 import { encodeRevocation } from './revocation-broadcast.js';
 import type { CacheEntry, CachedToken, TokenCache } from './token-cache.js';
 
@@ -13,24 +15,23 @@ const TOMBSTONE_JSON = '{"revoked":true}';
  *
  * With a `revocationChannel`, every revocation also PUBLISHes the revoked digests there, in the
  * same transaction as the tombstones, so instances with an in-process cache evict them at once.
- * Lookups made together are sent together ({@link ReadBatcher}), except on Redis Cluster.
+ * Lookups made together are sent together ({@link ReadBatcher}, one `MGET` per slot on Cluster).
  */
 export class RedisTokenCache implements TokenCache {
-  private readonly reads: ReadBatcher | null;
+  private readonly reads: ReadBatcher;
 
   constructor(
     private readonly client: Redis,
     private readonly keyPrefix: string,
     private readonly revocationChannel?: string,
   ) {
-    this.reads = isCluster(client) ? null : new ReadBatcher(client);
+    this.reads = new ReadBatcher(client);
   }
 
   async get(digest: string): Promise<CacheEntry | undefined> {
     let raw: string | null;
     try {
-      const key = this.key(digest);
-      raw = await (this.reads === null ? this.client.get(key) : this.reads.read(key));
+      raw = await this.reads.read(this.key(digest));
     } catch (error) {
       // Someone else stored a non-string under our key: data we cannot read is a miss.
       if (isWrongType(error)) return undefined;
@@ -50,17 +51,39 @@ export class RedisTokenCache implements TokenCache {
 
   async revoke(entries: Array<{ digest: string; ttlSeconds: number }>): Promise<void> {
     if (entries.length === 0) return;
-    const ttls = entries.map((entry) => clampTtlSeconds(entry.ttlSeconds));
-    // MULTI/EXEC: one round-trip, and a token family is revoked all at once or not at all.
-    const transaction = this.client.multi();
-    entries.forEach((entry, i) =>
-      transaction.set(this.key(entry.digest), TOMBSTONE_JSON, 'EX', ttls[i]),
-    );
+    const tombstones = entries.map((entry) => ({
+      key: this.key(entry.digest),
+      ttl: clampTtlSeconds(entry.ttlSeconds),
+    }));
+    const announcement = encodeRevocation(entries.map((entry) => entry.digest));
+    if (!isCluster(this.client)) {
+      // MULTI/EXEC: one round-trip, and a token family is revoked all at once or not at all.
+      await this.transaction(tombstones, announcement);
+      return;
+    }
+    // On Cluster a MULTI must stay within one slot (ADR 0012): one transaction per slot, all
+    // acknowledged before the announcement, so no instance hears of a revocation whose
+    // tombstones are not written yet. A partial failure rejects; the caller answers 503 and the
+    // tombstones already written only refuse more, never less.
+    const groups = groupBySlot(tombstones, (tombstone) => tombstone.key);
+    await Promise.all(groups.map((group) => this.transaction(group, undefined)));
     if (this.revocationChannel !== undefined) {
-      transaction.publish(
-        this.revocationChannel,
-        encodeRevocation(entries.map((entry) => entry.digest)),
-      );
+      try {
+        await this.client.publish(this.revocationChannel, announcement);
+      } catch (error) {
+        throw unavailable('revoke', error);
+      }
+    }
+  }
+
+  private async transaction(
+    tombstones: ReadonlyArray<{ key: string; ttl: number }>,
+    announcement: string | undefined,
+  ): Promise<void> {
+    const transaction = this.client.multi();
+    for (const { key, ttl } of tombstones) transaction.set(key, TOMBSTONE_JSON, 'EX', ttl);
+    if (announcement !== undefined && this.revocationChannel !== undefined) {
+      transaction.publish(this.revocationChannel, announcement);
     }
     let results: Array<[Error | null, unknown]> | null;
     try {

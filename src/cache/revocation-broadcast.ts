@@ -1,6 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { LocalTokenCache } from './local-token-cache.js';
+import { duplicateForSubscription } from './redis-connection.js';
 
 /**
  * The Redis pub/sub channel revocations are announced on: `${keyPrefix}revocations`. Every
@@ -51,7 +52,7 @@ export class RevocationSubscriber {
     if (this.connection === undefined) {
       this.subscribed = new Promise((resolve) => (this.resolveSubscribed = resolve));
       // Subscribing again on each `ready` is explicit, so serving starts only once it is done.
-      const connection = this.source.duplicate({ autoResubscribe: false, lazyConnect: false });
+      const connection = duplicateForSubscription(this.source);
       this.connection = connection;
       connection.on('ready', () => this.subscribe(connection));
       connection.on('close', () => this.lost());

@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { isClusterConfig, isRedisClient } from '../cache/redis-connection.js';
 import type { UserStore } from '../storage/user-store.js';
 import type { ResolvedSentinelOptions } from './resolved-options.js';
 import type { SentinelMongoConfig, SentinelRedisConfig } from '../sentinel-options.js';
@@ -13,8 +14,34 @@ export function resolveRedis(value: unknown): SentinelRedisConfig | undefined {
     }
     return value;
   }
-  if (typeof value !== 'object' || value === null) {
-    throw new SentinelConfigError('redis', 'must be a URL, ioredis options or an ioredis client');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SentinelConfigError(
+      'redis',
+      'must be a URL, ioredis options, { clusterNodes } or an ioredis Redis / Cluster client',
+    );
+  }
+  if (isRedisClient(value)) return value;
+  if (isClusterConfig(value)) {
+    if (value.clusterNodes.length === 0) {
+      throw new SentinelConfigError('redis.clusterNodes', 'must list at least one node');
+    }
+    return value;
+  }
+  const options = value as Record<string, unknown>;
+  if ('clusterNodes' in options) {
+    throw new SentinelConfigError('redis.clusterNodes', 'must be an array of cluster nodes');
+  }
+  if (options.sentinels !== undefined) {
+    // ioredis asks the Sentinels for the primary named `name` (https://redis.io/docs/management/sentinel/).
+    if (!Array.isArray(options.sentinels) || options.sentinels.length === 0) {
+      throw new SentinelConfigError(
+        'redis.sentinels',
+        'must be a non-empty array of { host, port }',
+      );
+    }
+    if (typeof options.name !== 'string' || options.name === '') {
+      throw new SentinelConfigError('redis.name', 'must name the primary the Sentinels monitor');
+    }
   }
   return value as SentinelRedisConfig;
 }

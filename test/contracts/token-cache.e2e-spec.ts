@@ -5,7 +5,14 @@ import { MemoryTokenCache } from '../../src/cache/memory-token-cache.js';
 import { closeRedis, openRedis, waitForRedis } from '../../src/cache/redis-connection.js';
 import { RedisTokenCache } from '../../src/cache/redis-token-cache.js';
 import type { CachedToken, TokenCache } from '../../src/cache/token-cache.js';
-import { redisUrl, uniqueKeyPrefix } from '../harness/backends.js';
+import { keySlot } from '../../src/cache/key-slot.js';
+import { uniqueKeyPrefix } from '../harness/backends.js';
+import {
+  REDIS_DEPLOYMENTS,
+  TOPOLOGY_START_TIMEOUT_MS,
+  type RedisDeployment,
+  type RunningRedis,
+} from '../harness/redis-deployments.js';
 
 /** What a backend gives the contract: the cache, plus how to observe expiry and raw storage. */
 interface Fixture {
@@ -18,6 +25,7 @@ interface Fixture {
 interface RedisFixture extends Fixture {
   redis: Redis;
   keyPrefix: string;
+  running: RunningRedis;
 }
 
 interface Backend {
@@ -48,31 +56,40 @@ const memoryBackend: Backend = {
   },
 };
 
-const redisBackend: Backend = {
-  name: 'redis (real redis-server)',
-  redis: true,
-  async open(): Promise<RedisFixture> {
-    const connection = openRedis(redisUrl());
-    expect(await waitForRedis(connection.client, 10_000)).toBe(true);
-    const keyPrefix = uniqueKeyPrefix('token-cache');
-    const redis = connection.client;
-    return {
-      cache: new RedisTokenCache(redis, keyPrefix),
-      redis,
-      keyPrefix,
-      async expectExpiresAfter(digest, seconds) {
-        const pttl = await redis.pttl(keyPrefix + digest);
-        expect(pttl).toBeGreaterThan((seconds - 1) * 1000);
-        expect(pttl).toBeLessThanOrEqual(seconds * 1000);
-      },
-      async close() {
-        const keys = await redis.keys(`${keyPrefix}*`);
-        if (keys.length > 0) await redis.del(...keys);
-        await closeRedis(connection);
-      },
-    };
-  },
-};
+/** The Redis cache on one deployment (standalone, Sentinel, Cluster: real processes). */
+function redisBackend(deployment: RedisDeployment): Backend {
+  return {
+    name: `redis ${deployment.name}`,
+    redis: true,
+    async open(): Promise<RedisFixture> {
+      const running = await deployment.start();
+      const connection = openRedis(running.config);
+      expect(await waitForRedis(connection.client, 10_000)).toBe(true);
+      const keyPrefix = uniqueKeyPrefix('token-cache');
+      const redis = connection.client;
+      return {
+        cache: new RedisTokenCache(redis, keyPrefix, `${keyPrefix}revocations`),
+        redis,
+        keyPrefix,
+        running,
+        async expectExpiresAfter(digest, seconds) {
+          const pttl = await redis.pttl(keyPrefix + digest);
+          expect(pttl).toBeGreaterThan((seconds - 1) * 1000);
+          expect(pttl).toBeLessThanOrEqual(seconds * 1000);
+        },
+        async close() {
+          // Sentinel and Cluster are thrown away whole; the shared standalone server is cleaned.
+          if (deployment.name === 'standalone') {
+            const keys = await redis.keys(`${keyPrefix}*`);
+            if (keys.length > 0) await redis.del(...keys);
+          }
+          await closeRedis(connection);
+          await running.stop();
+        },
+      };
+    },
+  };
+}
 
 let counter = 0;
 /** A fresh digest per test, shaped like the SHA-256 hex the callers use. */
@@ -91,14 +108,16 @@ function token(overrides: Partial<CachedToken> = {}): CachedToken {
   };
 }
 
-describe.each([memoryBackend, redisBackend])('TokenCache contract: $name', (backend) => {
+const BACKENDS = [memoryBackend, ...REDIS_DEPLOYMENTS.map(redisBackend)];
+
+describe.each(BACKENDS)('TokenCache contract: $name', (backend) => {
   let fixture: Fixture;
   let cache: TokenCache;
 
   beforeAll(async () => {
     fixture = await backend.open();
     cache = fixture.cache;
-  });
+  }, TOPOLOGY_START_TIMEOUT_MS);
   afterAll(async () => {
     await fixture.close();
   });
@@ -151,6 +170,21 @@ describe.each([memoryBackend, redisBackend])('TokenCache contract: $name', (back
     const digests = [newDigest(), newDigest(), newDigest()];
     await cache.revoke(digests.map((digest) => ({ digest, ttlSeconds: 60 })));
     for (const digest of digests) expect(await cache.get(digest)).toEqual({ revoked: true });
+  });
+
+  it('revokes and reads many tokens at once (on Cluster: keys of many slots, no CROSSSLOT)', async () => {
+    const digests = Array.from({ length: 40 }, () => newDigest());
+    // The digests spread over many slots, so one MGET or MULTI over them would be refused.
+    expect(new Set(digests.map((digest) => keySlot(digest))).size).toBeGreaterThan(30);
+    const [live, revoked] = [digests.slice(0, 20), digests.slice(20)];
+    await Promise.all(live.map((digest) => cache.add(digest, token(), 60)));
+    await cache.revoke(revoked.map((digest) => ({ digest, ttlSeconds: 60 })));
+    const answers = await Promise.all(digests.map((digest) => cache.get(digest)));
+    expect(answers.slice(0, 20)).toEqual(live.map(() => token()));
+    expect(answers.slice(20)).toEqual(revoked.map(() => ({ revoked: true })));
+    await cache.revoke(live.map((digest) => ({ digest, ttlSeconds: 60 })));
+    const after = await Promise.all(live.map((digest) => cache.get(digest)));
+    expect(after).toEqual(live.map(() => ({ revoked: true })));
   });
 
   it('revoke of no entries does nothing', async () => {
@@ -209,7 +243,8 @@ describe.each([memoryBackend, redisBackend])('TokenCache contract: $name', (back
           '{"sub":null,"client_id":"client-1","scope":"read write","exp":1900000000}',
         );
         expect(await redis.get(keyPrefix + revoked)).toBe('{"revoked":true}');
-        expect(await redis.exists(live, revoked)).toBe(0);
+        expect(await redis.exists(live)).toBe(0);
+        expect(await redis.exists(revoked)).toBe(0);
       });
 
       it('reads values written by another writer in any field order', async () => {
@@ -255,7 +290,7 @@ describe.each([memoryBackend, redisBackend])('TokenCache contract: $name', (back
       });
 
       it('rejects with CacheUnavailableError when the client cannot reach Redis', async () => {
-        const connection = openRedis(redisUrl());
+        const connection = openRedis(raw().running.config);
         expect(await waitForRedis(connection.client, 10_000)).toBe(true);
         const closed = new RedisTokenCache(connection.client, raw().keyPrefix);
         await closeRedis(connection);

@@ -7,14 +7,17 @@ import {
 import { builtInConsolePage, cspHash } from './console-page.js';
 import { CONSOLE_SCRIPT } from './console.script.js';
 
-describe('console script (generated from browser/console.browser.ts)', () => {
-  it('is up to date: console.script.ts is what the generator writes from the browser source', async () => {
+const join = (...files: [string, string][]) =>
+  transpileConsoleScript(files.map(([name, text]) => ({ name, text })));
+
+describe('console script (generated from browser/*.ts by scripts/build-console-script.js)', () => {
+  it('is up to date: console.script.ts is what the generator writes from the browser sources', async () => {
     // A plain comparison: a diff of the one-line string constant would be unreadable.
     const stale = readTarget() !== (await buildConsoleScriptModule());
     if (stale) {
       throw new Error(
-        'src/management/console/console.script.ts is stale: edit browser/console.browser.ts, ' +
-          'then run `node scripts/build-console-script.js` and commit both',
+        'src/management/console/console.script.ts is stale: edit browser/*.ts, then run ' +
+          '`node scripts/build-console-script.js` and commit both',
       );
     }
     expect(stale).toBe(false);
@@ -27,14 +30,42 @@ describe('console script (generated from browser/console.browser.ts)', () => {
     expect(CONSOLE_SCRIPT).not.toMatch(/^\s*(import|export)\b/m);
   });
 
-  it('refuses a source that imports something', () => {
-    expect(() => transpileConsoleScript("import { x } from './x.js';\nx();\n")).toThrow(
-      /must not import or export/,
+  it('joins the files into one scope: imports and export keywords dropped, types erased', () => {
+    const script = join(
+      [
+        'a.ts',
+        'export interface Named { name: string }\nexport const greet = (n: Named) => n.name;\n',
+      ],
+      [
+        'b.ts',
+        "import { greet } from './a.js';\nimport type { Named } from './a.js';\nconst n: Named = { name: 'x' };\ndocument.title = greet(n);\n",
+      ],
+    );
+    expect(script).toBe(
+      "(function () {\n  'use strict';\n  const greet = (n) => n.name;\n  const n = { name: 'x' };\n  document.title = greet(n);\n})();\n",
     );
   });
 
-  it('refuses a source that would close the script element', () => {
-    expect(() => transpileConsoleScript("document.title = '</script>';\n")).toThrow(/<\/script/);
+  it.each([
+    [
+      'a package',
+      "import { readFile } from 'node:fs';\nreadFile('x', () => {});\n",
+      /may import only its own/,
+    ],
+    ['a renamed name', "import { b as c } from './b.js';\nc();\n", /renamed import/],
+    ['a namespace', "import * as b from './b.js';\nb.b();\n", /only named imports/],
+    ['a side effect', "import './b.js';\n", /only named imports/],
+    ['a default export', 'export default function () {}\n', /no default exports/],
+    ['an export list', 'const a = 1;\nexport { a };\n', /not export \{/],
+    ['a closing script tag', "document.title = '</script>';\n", /<\/script/],
+  ])('refuses a source with %s', (_what, text, message) => {
+    expect(() => join(['b.ts', 'export function b() {}\n'], ['a.ts', text])).toThrow(message);
+  });
+
+  it('refuses a name declared in two files (they share one scope)', () => {
+    expect(() => join(['a.ts', 'export const x = 1;\n'], ['b.ts', 'function x() {}\n'])).toThrow(
+      /"x" is declared in both a.ts and b.ts/,
+    );
   });
 
   it('is inlined verbatim and allowed by its SHA-256 hash (ADR 0005)', () => {

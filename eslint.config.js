@@ -31,6 +31,33 @@ export default tseslint.config(
     },
   },
   {
+    // The console's browser script (tsconfig.console.json): browser globals only, no Node ones.
+    files: ['src/management/console/browser/**/*.ts'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        navigator: 'readonly',
+        fetch: 'readonly',
+        confirm: 'readonly',
+        setTimeout: 'readonly',
+        CSS: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLFormElement: 'readonly',
+        HTMLInputElement: 'readonly',
+        process: 'off',
+        Buffer: 'off',
+      },
+    },
+    rules: {
+      'no-console': 'error',
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', 'module', '__dirname'],
+    },
+  },
+  {
     files: ['test/**', 'bench/**', 'scripts/**', 'sample-app/**', '**/*.spec.ts'],
     rules: { 'no-console': 'off' },
   },

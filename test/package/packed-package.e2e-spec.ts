@@ -52,6 +52,20 @@ describe('the packed package in fixture apps', () => {
     expect(missing).toEqual([]);
   });
 
+  it('installs the nestjs-sentinel bin, which runs from the package in both apps', async () => {
+    const { version } = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const app of [cjsApp, esmApp]) {
+      const { stdout } = await sh(
+        join(app, 'node_modules/.bin/nestjs-sentinel'),
+        ['--version'],
+        app,
+      );
+      expect(stdout).toBe(`${version}\n`);
+    }
+  });
+
   it('gives import and require one copy of every class and token', async () => {
     const script = [
       "import 'reflect-metadata';",

@@ -5,7 +5,7 @@
 // (docs/adr/0005-management-protection.md, "Console").
 //
 // The browser files are ES modules only so that tsc can check them file by file; they import each
-// other's names (named, unrenamed, from `./<file>.js`) and nothing else. Joining them into one
+// other's names (named, unrenamed, from `./<file>.js` of an earlier file) and nothing else. Joining them into one
 // scope is then exact: imports are dropped, `export` is dropped, names stay as they are, and a
 // name declared in two files is refused.
 //
@@ -37,8 +37,11 @@ const HEADER = `// generated from ${SOURCE_DIR}/*.ts by scripts/build-console-sc
 // Run \`node scripts/build-console-script.js\` (or \`npm run build\`) after changing the sources.
 `;
 
-/** Refuses what joining into one scope could not keep exact; returns the file's top-level names. */
-function checkSource({ name, text }, names) {
+/**
+ * Refuses what joining into one scope could not keep exact (`earlier`: the files joined before
+ * this one); returns the file's top-level names.
+ */
+function checkSource({ name, text }, earlier, names) {
   const file = ts.createSourceFile(name, text, ts.ScriptTarget.ES2020, true, ts.ScriptKind.TS);
   const fail = (node, why) => {
     const { line } = file.getLineAndCharacterOfPosition(node.getStart(file));
@@ -51,6 +54,10 @@ function checkSource({ name, text }, names) {
       const match = /^\.\/([\w.-]+)\.js$/.exec(from);
       if (!match || !names.includes(`${match[1]}.ts`)) {
         fail(statement, `imports "${from}": the console may import only its own ./<file>.js`);
+      }
+      // Top-level code runs in FILES order: a name from a later file would not be set yet.
+      if (!earlier.includes(`${match[1]}.ts`)) {
+        fail(statement, `imports "${from}", which is joined after ${name}: reorder FILES`);
       }
       const clause = statement.importClause;
       const bindings = clause?.namedBindings;
@@ -128,8 +135,8 @@ function transpile({ name, text }) {
 export function transpileConsoleScript(sources = readSources()) {
   const names = sources.map((source) => source.name);
   const owner = new Map();
-  for (const source of sources) {
-    for (const declared of checkSource(source, names)) {
+  for (const [index, source] of sources.entries()) {
+    for (const declared of checkSource(source, names.slice(0, index), names)) {
       if (owner.has(declared)) {
         throw new Error(
           `"${declared}" is declared in both ${owner.get(declared)} and ${source.name}`,

@@ -62,6 +62,12 @@ describe('console script (generated from browser/*.ts by scripts/build-console-s
     expect(() => join(['b.ts', 'export function b() {}\n'], ['a.ts', text])).toThrow(message);
   });
 
+  it('refuses an import from a file joined later (its top-level code has not run yet)', () => {
+    expect(() =>
+      join(['a.ts', "import { b } from './b.js';\nb();\n"], ['b.ts', 'export function b() {}\n']),
+    ).toThrow(/joined after a.ts: reorder FILES/);
+  });
+
   it('refuses a name declared in two files (they share one scope)', () => {
     expect(() => join(['a.ts', 'export const x = 1;\n'], ['b.ts', 'function x() {}\n'])).toThrow(
       /"x" is declared in both a.ts and b.ts/,

@@ -12,7 +12,8 @@
  * so this script has no grant list of its own.
  *
  * Joined into one scope, the files may import each other's names only (named, unrenamed, from
- * `./<file>.js`); the generator refuses anything else and any name declared twice.
+ * `./<file>.js` of a file earlier in FILES); the generator refuses anything else and any name
+ * declared twice.
  */
 
 import { base } from './api.js';

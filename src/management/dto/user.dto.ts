@@ -1,13 +1,10 @@
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from './pagination.dto.js';
-import { IsPrintable, IsScope, MAX_SCOPE_LENGTH } from './validators.js';
+import { NameField, ScopeField } from './fields.js';
 
 /** `POST {mgmt}/users`. The password is hashed with bcrypt and never returned. */
 export class CreateUserDto {
-  @IsPrintable()
-  @MaxLength(200)
-  @IsNotEmpty()
-  @IsString()
+  @NameField()
   username!: string;
 
   /** At most 72 bytes (bcrypt would truncate; docs/security.md 16). */
@@ -16,10 +13,7 @@ export class CreateUserDto {
   password!: string;
 
   /** Scopes the user may be granted; empty or omitted means no restriction. */
-  @IsOptional()
-  @IsScope()
-  @MaxLength(MAX_SCOPE_LENGTH)
-  @IsString()
+  @ScopeField()
   scope?: string;
 
   @IsOptional()
@@ -34,10 +28,7 @@ export class UpdateUserDto {
   @IsString()
   password?: string;
 
-  @IsOptional()
-  @IsScope()
-  @MaxLength(MAX_SCOPE_LENGTH)
-  @IsString()
+  @ScopeField()
   scope?: string;
 
   @IsOptional()

@@ -35,11 +35,15 @@ describe.each(BACKENDS)('refresh races on %s', (label, backend) => {
   const username = `racer-${Math.floor(Math.random() * 1e9)}`;
   let warnings: string[];
 
+  // These suites assert race outcomes, not latency: a slow machine must not turn a loser's
+  // answer into a 503 (12 concurrent rotations on FerretDB can exceed the default 5 s budget).
+  const patient = { bruteForce: false, mongoTimeoutMs: 30_000 } as const;
+
   beforeAll(async () => {
-    t = await startProtocolApp({ ...backend(`races_${label}`), bruteForce: false });
+    t = await startProtocolApp({ ...backend(`races_${label}`), ...patient });
     lenient = await startProtocolApp({
       ...backend(`races_lenient_${label}`),
-      bruteForce: false,
+      ...patient,
       refreshTokenReuseIntervalSeconds: 30,
     });
     client = await createTestClient(t.clients, { clientType: 'public' });

@@ -12,6 +12,7 @@ import {
   type Type,
   UseFilters,
 } from '@nestjs/common';
+import { clientAddress } from '../abuse/client-address.js';
 import { OAuthExceptionFilter } from '../errors/oauth-exception.filter.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import { ClientAuthenticator } from '../token/client-authenticator.js';
@@ -45,6 +46,7 @@ export class IntrospectionController {
     const client = await this.clientAuthenticator.authenticateConfidential(
       form,
       this.getAuthorization(request),
+      { address: clientAddress(request) },
     );
     await this.limiter.consume(client.clientId);
     return this.introspection.introspect(form, client);

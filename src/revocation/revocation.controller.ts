@@ -12,6 +12,7 @@ import {
   type Type,
   UseFilters,
 } from '@nestjs/common';
+import { clientAddress } from '../abuse/client-address.js';
 import { OAuthExceptionFilter } from '../errors/oauth-exception.filter.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import { ClientAuthenticator } from '../token/client-authenticator.js';
@@ -42,6 +43,7 @@ export class RevocationController {
     const client = await this.clientAuthenticator.authenticate(
       form,
       this.getAuthorization(request),
+      { address: clientAddress(request) },
     );
     await this.revocation.revoke(form, client);
   }

@@ -50,7 +50,7 @@ export class TokenService {
     authorization: string | undefined,
     origin: RequestOrigin = {},
   ): Promise<TokenResponse> {
-    const client = await this.clientAuthenticator.authenticate(form, authorization);
+    const client = await this.clientAuthenticator.authenticate(form, authorization, origin);
     const grantType = form.grant_type;
     if (grantType === undefined)
       throw OAuthException.invalidRequest('Missing parameter: grant_type');

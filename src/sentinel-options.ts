@@ -128,10 +128,10 @@ export interface SentinelBruteForceOptions {
    */
   ip?: SentinelLockoutPolicy | false;
   /**
-   * Client authentications that present a secret, per `client_id` (repeated `invalid_client`),
-   * at every endpoint that authenticates clients. Requests without a secret (public clients)
-   * are never refused by it. Default 10 free attempts, then 1 s doubling up to 60 s;
-   * forgotten after 1 h.
+   * Failed client authentications (`invalid_client`) per client address, at every endpoint
+   * that authenticates clients; once locked, further failures from the address get 429. Counted
+   * only after the credentials were checked, so correct credentials are never refused (ADR 0011).
+   * Default 10 free failures, then 1 s doubling up to 60 s; forgotten after 1 h.
    */
   client?: SentinelLockoutPolicy | false;
 }

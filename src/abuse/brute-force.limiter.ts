@@ -15,7 +15,7 @@ import { MemoryAttemptCounter } from './memory-attempt-counter.js';
 import { bruteForceKeyPrefix, RedisAttemptCounter } from './redis-attempt-counter.js';
 import { tooManyAttempts } from './too-many-attempts.js';
 
-/** What a counter counts: password attempts per username or per address, client secrets per id. */
+/** What a counter counts: password attempts per username or per address, failed client authentications per address. */
 export type AttemptKind = 'account' | 'ip' | 'client';
 
 /**
@@ -46,7 +46,8 @@ interface Charged {
 
 /**
  * Brute-force protection (RFC 6749 §4.3.2, docs/security.md 13, ADR 0007), applied by the password
- * grant (per username and per client address) and by client authentication (per `client_id`).
+ * grant (per username and per client address) and by client authentication (failures per
+ * client address, ADR 0011).
  *
  * An attempt is counted atomically BEFORE the credentials are checked, over all its counters at
  * once: if any is locked the request is refused with 429 and `Retry-After` and nothing is
@@ -96,20 +97,24 @@ export class BruteForceLimiter {
   }
 
   /**
-   * Starts a client authentication that presents a secret for `clientId`.
-   * @throws OAuthException 429 with `Retry-After` while the client id is locked.
+   * Records a failed client authentication from `address` (issue 15, ADR 0011): called only
+   * AFTER the presented secret was checked and found wrong, so a correct secret is never
+   * refused. Counted per client address, not per `client_id`: server-generated 256-bit secrets
+   * cannot be guessed, and a per-id counter only let strangers lock a client out.
+   * @throws OAuthException 429 with `Retry-After` while the address is locked (instead of 401).
    */
-  async beginClientAttempt(clientId: string): Promise<Attempt> {
+  async clientAuthenticationFailed(address: string | undefined): Promise<void> {
     const { client } = this.options.bruteForce;
-    if (client === false) return NO_ATTEMPT;
-    return this.begin([
-      { key: this.key('client', clientId), policy: client, resetOnSuccess: false },
+    if (client === false || address === undefined) return;
+    const attempt = await this.begin([
+      { key: this.key('client', address), policy: client, resetOnSuccess: false },
     ]);
+    attempt.failed();
   }
 
   /**
    * A counter as it stands, for operators and tests: attempts counted and the lockout end (ms).
-   * `subject` is a username, a normalized address or a client id.
+   * `subject` is a username or a normalized address.
    */
   async inspect(kind: AttemptKind, subject: string): Promise<CounterState> {
     const policy = this.options.bruteForce[kind];

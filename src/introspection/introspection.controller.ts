@@ -31,6 +31,7 @@ export class IntrospectionController extends FormEndpoint {
     const client = await this.clientAuthenticator.authenticateConfidential(
       form,
       this.getAuthorization(request),
+      { address: this.getClientAddress(request) },
     );
     await this.limiter.consume(client.clientId);
     return this.introspection.introspect(form, client);

@@ -6,9 +6,21 @@ export interface ManagementRequest {
   headers: IncomingHttpHeaders;
   /** Express (honours the host's `trust proxy`) and Fastify (`trustProxy`) both set it. */
   ip?: string;
-  socket?: { remoteAddress?: string };
+  /**
+   * `http` or `https`: Express (`X-Forwarded-Proto` only under the host's `trust proxy`) and
+   * Fastify (`trustProxy`) both set it.
+   */
+  protocol?: string;
+  socket?: { remoteAddress?: string; encrypted?: boolean };
   /** Fastify: the Node request. */
-  raw?: { socket?: { remoteAddress?: string } };
+  raw?: { socket?: { remoteAddress?: string; encrypted?: boolean } };
+}
+
+/** The scheme the request reached the server with, as the platform sees it (see `protocol`). */
+export function requestScheme(request: ManagementRequest): string {
+  if (typeof request.protocol === 'string') return request.protocol.toLowerCase();
+  const encrypted = request.socket?.encrypted ?? request.raw?.socket?.encrypted;
+  return encrypted === true ? 'https' : 'http';
 }
 
 /** A single-valued header, or `undefined` when absent or repeated. */

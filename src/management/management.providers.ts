@@ -3,6 +3,7 @@ import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { GrantRegistry } from '../token/grants/grant-registry.js';
 import { BasicAuthGuard } from './basic-auth.guard.js';
 import { loadConsolePage, MANAGEMENT_CONSOLE_PAGE } from './console/console-page.js';
+import { ManagementJsonParseErrors } from './json-parse-errors.js';
 import { ManagementLoginThrottle } from './login-throttle.js';
 import { ManagementClientsService } from './management-clients.service.js';
 import { ManagementTokensService } from './management-tokens.service.js';
@@ -19,6 +20,7 @@ export const MANAGEMENT_PROVIDERS: Provider[] = [
   ManagementLoginThrottle,
   BasicAuthGuard,
   SameOriginGuard,
+  ManagementJsonParseErrors,
   ManagementUsersService,
   ManagementClientsService,
   ManagementTokensService,

@@ -1,6 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { ManagementException } from './management.errors.js';
-import { isStateChanging, singleHeader, type ManagementRequest } from './management-request.js';
+import {
+  isStateChanging,
+  requestScheme,
+  singleHeader,
+  type ManagementRequest,
+} from './management-request.js';
 
 const JSON_MEDIA_TYPE = 'application/json';
 const UTF8_CHARSETS = new Set(['utf-8', 'utf8']);
@@ -17,8 +22,10 @@ const CROSS_SITE = 'Cross-origin requests to management are refused';
  *   HTML form cannot send that type, and a cross-site `fetch` with it needs a CORS preflight
  *   that management never answers.
  *
- * "Same origin" compares the `Origin` host and port with the `Host` header, so it holds behind
- * a TLS-terminating proxy as long as the proxy passes `Host` through.
+ * "Same origin" is the RFC 6454 §5 comparison: scheme, host and port of the `Origin` header
+ * against the request's scheme (the platform's `protocol`, so `X-Forwarded-Proto` counts only
+ * behind a proxy the host trusts) and its `Host` header, default ports normalized (issue 15,
+ * ADR 0015). Behind a TLS-terminating proxy, pass `Host` through and trust the proxy.
  */
 @Injectable()
 export class SameOriginGuard implements CanActivate {
@@ -39,13 +46,16 @@ export class SameOriginGuard implements CanActivate {
     return true;
   }
 
-  /** Whether `origin` names the host the request was sent to. Protected for proxy setups. */
+  /** Whether `origin` is the origin the request was sent to. Protected for proxy setups. */
   protected isSameOrigin(origin: string, request: ManagementRequest): boolean {
     const host = singleHeader(request, 'host');
     if (host === undefined) return false;
     try {
-      const url = new URL(origin);
-      return url.origin !== 'null' && url.host === new URL(`${url.protocol}//${host}`).host;
+      const presented = new URL(origin).origin;
+      const own = new URL(`${requestScheme(request)}://${host}`);
+      // A Host header with a path, credentials or query is not a host.
+      if (own.pathname !== '/' || own.username !== '' || own.search !== '') return false;
+      return presented !== 'null' && presented === own.origin;
     } catch {
       return false;
     }

@@ -28,6 +28,7 @@ export class RevocationController extends FormEndpoint {
     const client = await this.clientAuthenticator.authenticate(
       form,
       this.getAuthorization(request),
+      { address: this.getClientAddress(request) },
     );
     await this.revocation.revoke(form, client);
     return {};

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BruteForceLimiter } from '../abuse/brute-force.limiter.js';
+import type { RequestOrigin } from '../abuse/client-address.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
@@ -36,11 +37,12 @@ const BASIC_CREDENTIALS = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i;
  * Every failure has the same description, so the response does not tell an unknown client from
  * a wrong secret or a secret sent for a public client.
  *
- * Authentications that present a secret are counted per `client_id` by the brute-force limiter
- * (docs/security.md 13, ADR 0007): once a client id has used its free attempts, repeated
- * `invalid_client` locks it out — 429 with `Retry-After`, the right secret included — with a
- * doubling lockout. Requests without a secret (public clients) are never refused by it, so a
- * public client's id, which is no secret, cannot be used to lock its users out.
+ * Failed authentications are counted per client address by the brute-force limiter
+ * (docs/security.md 13, ADR 0011): once an address has used its free failures, each further failure
+ * from it is answered 429 with `Retry-After` instead of 401, with a doubling lockout. The secret
+ * is always checked first and a correct one is never refused: secrets are server-generated and
+ * 256-bit, so there is nothing to guess, and counting per `client_id` only let strangers lock a
+ * client out of its own secret (issue 15). Nothing is counted per `client_id`.
  */
 @Injectable()
 export class ClientAuthenticator {
@@ -55,13 +57,19 @@ export class ClientAuthenticator {
   /**
    * @param form the flat token request form.
    * @param authorization the raw `Authorization` header, if any.
+   * @param origin where the request came from; failures are counted per address (ADR 0011).
    * @returns the authenticated client.
-   * @throws OAuthException `invalid_client` (401) or `invalid_request` (400).
+   * @throws OAuthException `invalid_client` (401), `invalid_request` (400), or 429 once the
+   * address has failed too often.
    */
-  async authenticate(form: TokenForm, authorization: string | undefined): Promise<SentinelClient> {
+  async authenticate(
+    form: TokenForm,
+    authorization: string | undefined,
+    origin: RequestOrigin = {},
+  ): Promise<SentinelClient> {
     const presented = this.extractCredentials(form, authorization);
     const client = await this.verify(presented);
-    if (!client) throw this.failure(presented.usedAuthorizationHeader);
+    if (!client) throw await this.failed(presented, origin);
     return client;
   }
 
@@ -73,12 +81,11 @@ export class ClientAuthenticator {
   async authenticateConfidential(
     form: TokenForm,
     authorization: string | undefined,
+    origin: RequestOrigin = {},
   ): Promise<SentinelClient> {
     const presented = this.extractCredentials(form, authorization);
     const client = presented.clientSecret === undefined ? null : await this.verify(presented);
-    if (client?.clientType !== 'confidential') {
-      throw this.failure(presented.usedAuthorizationHeader);
-    }
+    if (client?.clientType !== 'confidential') throw await this.failed(presented, origin);
     return client;
   }
 
@@ -131,24 +138,25 @@ export class ClientAuthenticator {
   /** Checks presented credentials against the store; `null` when they do not authenticate. */
   protected async verify(presented: PresentedClientCredentials): Promise<SentinelClient | null> {
     if (presented.clientSecret !== undefined) {
-      const attempt = await this.limiter?.beginClientAttempt(presented.clientId);
-      let client: SentinelClient | null;
-      try {
-        client = await this.clients.verifySecret(presented.clientId, presented.clientSecret);
-      } catch (error) {
-        await attempt?.abandoned();
-        throw error;
-      }
+      const client = await this.clients.verifySecret(presented.clientId, presented.clientSecret);
       // A public client has no secret to match; sending one is a failed authentication.
-      if (client?.clientType !== 'confidential') {
-        attempt?.failed();
-        return null;
-      }
-      await attempt?.succeeded();
-      return client;
+      return client?.clientType === 'confidential' ? client : null;
     }
     const client = await this.clients.findById(presented.clientId);
     return client?.clientType === 'public' ? client : null;
+  }
+
+  /**
+   * The error for credentials that did not authenticate, after counting the failure against
+   * the client address: 429 once that address is locked, else 401 `invalid_client`.
+   */
+  protected async failed(
+    presented: PresentedClientCredentials,
+    origin: RequestOrigin,
+  ): Promise<OAuthException> {
+    // Throws the 429 itself when the address is locked.
+    await this.limiter?.clientAuthenticationFailed(origin.address);
+    return this.failure(presented.usedAuthorizationHeader);
   }
 
   protected failure(usedAuthorizationHeader: boolean): OAuthException {

@@ -34,7 +34,7 @@ export class TokenService {
     origin: RequestOrigin = {},
     request: unknown = undefined,
   ): Promise<TokenResponse> {
-    const client = await this.clientAuthenticator.authenticate(form, authorization);
+    const client = await this.clientAuthenticator.authenticate(form, authorization, origin);
     const grantType = form.grant_type;
     if (grantType === undefined)
       throw OAuthException.invalidRequest('Missing parameter: grant_type');

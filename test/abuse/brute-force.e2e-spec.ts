@@ -136,8 +136,10 @@ describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
     expect((await limiter.inspect('ip', LOOPBACK)).attempts).toBe(2);
   });
 
-  it('throttles repeated invalid_client for one client id, the right secret included', async () => {
-    const { t } = await start({ bruteForce: { client: { freeAttempts: 3, lockSeconds: 5 } } });
+  it('never refuses a correct client secret, however many wrong ones were sent for its id (issue 15)', async () => {
+    const { t, limiter } = await start({
+      bruteForce: { client: { freeAttempts: 3, lockSeconds: 5 } },
+    });
     const confidential = await createTestClient(t.clients, { grantTypes: ['client_credentials'] });
     const wrong = {
       ...confidential,
@@ -147,17 +149,35 @@ describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
     const grant = (c: TestClient) =>
       postForm(t.app, '/oauth/token', c, { grant_type: 'client_credentials' });
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await grant(wrong)).status);
-    expect(statuses).toEqual([401, 401, 401, 401]);
-    const locked = await grant(confidential);
-    expect(locked.status).toBe(429);
-    expect(locked.headers['retry-after']).toBe('5');
-    expect(locked.body).toEqual(LOCKED_BODY);
-    // The revocation and introspection endpoints authenticate clients the same way.
-    const introspect = await postForm(t.app, '/oauth/introspect', confidential, { token: 'x' });
-    expect(introspect.status).toBe(429);
-    t.clock.advanceSeconds(5);
+    for (let i = 0; i < 11; i++) statuses.push((await grant(wrong)).status);
+    // The failing address is slowed: 429 with Retry-After once its free failures are used.
+    expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
+    expect(statuses.slice(4)).toEqual(Array(7).fill(429));
+    const refused = await grant(wrong);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(refused.body).toEqual(LOCKED_BODY);
+    expect((await limiter.inspect('client', LOOPBACK)).lockedUntil).toBeGreaterThan(t.clock.now());
+    // The right secret is checked first and passes, at every endpoint that authenticates clients.
     expect((await grant(confidential)).status).toBe(200);
+    const introspect = await postForm(t.app, '/oauth/introspect', confidential, { token: 'x' });
+    expect(introspect.status).toBe(200);
+    const revoke = await postForm(t.app, '/oauth/revoke', confidential, { token: 'x' });
+    expect(revoke.status).toBe(200);
+  });
+
+  it('counts failed client authentications per address across client ids', async () => {
+    const { t } = await start({ bruteForce: { client: { freeAttempts: 2 } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await postForm(
+        t.app,
+        '/oauth/token',
+        { clientId: `unknown-${i}`, clientSecret: 'guess', auth: basicOf(`unknown-${i}`, 'guess') },
+        { grant_type: 'client_credentials' },
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
   it('never refuses a public client that sends no secret, whatever others sent for its id', async () => {
@@ -176,10 +196,8 @@ describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
         password: PASSWORD,
       });
     }
-    // The client id is locked for secrets, yet the public client itself signs in.
-    expect((await limiter.inspect('client', client.clientId)).lockedUntil).toBeGreaterThan(
-      t.clock.now(),
-    );
+    // The address is locked for failed client authentications, yet the public client signs in.
+    expect((await limiter.inspect('client', LOOPBACK)).lockedUntil).toBeGreaterThan(t.clock.now());
     expect((await signIn(t, client, username, PASSWORD)).status).toBe(200);
   });
 

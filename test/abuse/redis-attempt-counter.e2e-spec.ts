@@ -16,7 +16,7 @@ import {
   type RunningRedis,
 } from '../harness/redis-deployments.js';
 
-// SECURITY.md 13 and 36, ADR 0007 and 0012: one attempt's Lua script over the account and the
+// docs/security.md 13 and 36, ADR 0007 and 0012: one attempt's Lua script over the account and the
 // address counters, on standalone, Sentinel and Cluster. The limiter falls back to memory on any
 // Redis error, so the counter is driven directly here: a CROSSSLOT would reject and fail.
 

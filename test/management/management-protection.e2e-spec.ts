@@ -141,6 +141,51 @@ describe.each(BACKENDS)('management protection on %s (docs/security.md 15)', (_n
       expect(response.status).toBe(201);
     });
 
+    it.each([
+      ['another scheme', 'console.example', 'https://console.example'],
+      ['another scheme, same port', '127.0.0.1:3950', 'https://127.0.0.1:3950'],
+      ['another port', 'console.example', 'http://console.example:81'],
+      ['the default port of another scheme', 'console.example', 'http://console.example:443'],
+    ])(
+      'refuses an Origin with %s (scheme, host and port compared; issue 15)',
+      async (_c, host, origin) => {
+        const response = await api()
+          .post('/users', { username: 'scheme-victim', password: 'x' })
+          .set('Host', host)
+          .set('Origin', origin);
+        expectManagementError(response, 403, 'forbidden');
+      },
+    );
+
+    it('accepts an https Origin when a trusted proxy reports https, with default ports normalized', async () => {
+      for (const [origin, name] of [
+        ['https://console.example', 'proxied-https'],
+        ['https://console.example:443', 'proxied-https-443'],
+      ]) {
+        const response = await api()
+          .post('/users', { username: name, password: 'x' })
+          .set('Host', 'console.example')
+          .set('X-Forwarded-Proto', 'https')
+          .set('Origin', origin);
+        expect(response.status).toBe(201);
+      }
+    });
+
+    it('answers malformed JSON without quoting any of the body (it may hold a password; issue 15)', async () => {
+      for (const body of [
+        'PwJson-mx5-secret',
+        '{"password": "PwJson-mx5-secret",',
+        '[PwJson-mx5-secret]',
+      ]) {
+        const response = await api()
+          .post('/users')
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expectManagementError(response, 400, 'invalid_input', 'body');
+        expect(response.text).not.toMatch(/PwJson|mx5|secret|"password/);
+      }
+    });
+
     it('refuses reads from another origin (a permissive host CORS setup gains nothing)', async () => {
       const response = await api()
         .get('/users')

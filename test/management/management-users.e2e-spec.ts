@@ -139,7 +139,7 @@ describe.each(BACKENDS)('management users API on %s', (_name, backend) => {
       expectManagementError(await api.post('/users'), 400, 'invalid_input', 'username');
     });
 
-    // Parsed by the platform's JSON parser before routing: the host's error format, still JSON.
+    // Parsed by the platform's JSON parser before routing; rendered as management's 400 (ADR 0015).
     it('answers malformed JSON with 400 JSON and creates nothing', async () => {
       const malformed = await api
         .post('/users')

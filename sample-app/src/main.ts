@@ -3,14 +3,16 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { resolveSentinelOptions } from '../../src/options/resolve-options.js';
 import { AppModule } from './app.module.js';
-import { seedDemoData } from './demo-seed.js';
+import { seedDemoData, type DemoData } from './demo-seed.js';
 import { readSampleConfig, type SampleConfig } from './sample-config.js';
 
 /** Starts the sample app; returns the app and the base URL it listens on. */
 export async function bootstrap(env: NodeJS.ProcessEnv = process.env, print = console.log) {
   const config = readSampleConfig(env);
+  // Warnings and errors only: Nest's `log` level prints one line per mapped route (about 45)
+  // before anything a newcomer needs (README "Walkthrough with curl").
   const app = await NestFactory.create(AppModule.register(config), {
-    logger: ['error', 'warn', 'log'],
+    logger: ['error', 'warn'],
   });
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
@@ -30,10 +32,20 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env, print = co
         `-d username=${demo.username} -d password=${demo.password}`,
     );
     print('Then call the protected endpoint:');
-    print(`  curl -s ${base}/endpoint -H "Authorization: Bearer <access_token>"\n`);
+    print(`  curl -s ${base}/endpoint -H "Authorization: Bearer <access_token>"`);
+    print('For the README walkthrough, paste:');
+    print(`  ${walkthroughExports(base, demo)}\n`);
   }
   printManagement(config, base, print);
   return { app, base };
+}
+
+/**
+ * The `export` line the README walkthrough starts from. The values are base64url (no shell
+ * metacharacters); quoted anyway so the line stays safe to paste.
+ */
+export function walkthroughExports(base: string, demo: DemoData): string {
+  return `export BASE=${base} CLIENT_ID='${demo.clientId}' PASSWORD='${demo.password}'`;
 }
 
 /** Where the management console is and how to sign in (the generated password only). */
@@ -45,7 +57,12 @@ function printManagement(config: SampleConfig, base: string, print: (line: strin
     const { username, password } = config.sentinel.management ?? {};
     print(
       `  sign in as "${username}" with password "${password}" (generated for this run; set ` +
-        'SENTINEL_MANAGEMENT_USERNAME and SENTINEL_MANAGEMENT_PASSWORD to choose your own)\n',
+        'SENTINEL_MANAGEMENT_USERNAME and SENTINEL_MANAGEMENT_PASSWORD to choose your own)',
+    );
+    print('For the nestjs-sentinel CLI, paste:');
+    print(
+      `  export SENTINEL_ENDPOINT=${base}${path} SENTINEL_ADMIN_USER='${username}' ` +
+        `SENTINEL_ADMIN_PASSWORD='${password}'\n`,
     );
   } else {
     print('  sign in with SENTINEL_MANAGEMENT_USERNAME / SENTINEL_MANAGEMENT_PASSWORD\n');

@@ -1,5 +1,5 @@
 import { digest } from '../../crypto/digest.js';
-import { generateToken } from '../../crypto/token-generator.js';
+import { generateClientId, generateToken } from '../../crypto/token-generator.js';
 import type {
   ClientChanges,
   GrantCatalog,
@@ -52,7 +52,7 @@ export class MemoryClientStore extends SecretCheckedClients implements ClientSto
 
   async create(client: NewClient): Promise<ClientWithSecret> {
     assertNewClient(client, this.grants);
-    const clientId = generateToken();
+    const clientId = generateClientId();
     if (this.clients.has(clientId)) throw new ConflictError('clientId already exists', 'clientId');
     const clientSecret = client.clientType === 'confidential' ? generateToken() : undefined;
     const now = new Date();

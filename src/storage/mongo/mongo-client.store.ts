@@ -1,6 +1,6 @@
 import type { Model, QueryFilter, Types } from 'mongoose';
 import { digest } from '../../crypto/digest.js';
-import { generateToken } from '../../crypto/token-generator.js';
+import { generateClientId, generateToken } from '../../crypto/token-generator.js';
 import type {
   ClientChanges,
   GrantCatalog,
@@ -71,7 +71,7 @@ export class MongoClientStore extends SecretCheckedClients implements ClientStor
     const created = await mongoCall(
       () =>
         this.model.create({
-          clientId: generateToken(),
+          clientId: generateClientId(),
           clientName: client.clientName,
           clientType: client.clientType,
           grantTypes: [...new Set(client.grantTypes)],

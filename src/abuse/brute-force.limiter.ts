@@ -15,8 +15,21 @@ import { MemoryAttemptCounter } from './memory-attempt-counter.js';
 import { RedisAttemptCounter } from './redis-attempt-counter.js';
 import { tooManyAttempts } from './too-many-attempts.js';
 
-/** What a counter counts: password attempts per username or per address, failed client authentications per address. */
-export type AttemptKind = 'account' | 'ip' | 'client';
+/**
+ * What a counter counts: password attempts per username or per address, failed client
+ * authentications per address, management sign-ins per address and in total (ADR 0013).
+ */
+export type AttemptKind = 'account' | 'ip' | 'client' | 'management' | 'management-total';
+
+/** One counter an attempt charges, for callers outside the token endpoint (management). */
+export interface ChargedCounter {
+  kind: AttemptKind;
+  /** A normalized address, a username, or any fixed name for a total. */
+  subject: string;
+  policy: LockoutPolicy;
+  /** Whether success resets the counter, or only takes the attempt back. */
+  resetOnSuccess: boolean;
+}
 
 /**
  * One attempt in progress, counted before the credentials are checked. Report exactly one
@@ -113,12 +126,34 @@ export class BruteForceLimiter {
   }
 
   /**
-   * A counter as it stands, for operators and tests: attempts counted and the lockout end (ms).
-   * `subject` is a username or a normalized address.
+   * Starts an attempt that charges `counters`, on the same counters (Redis or memory) and with
+   * the same count-first rule as the token endpoint's.
+   * @throws OAuthException 429 with `Retry-After` while any of the counters is locked.
    */
-  async inspect(kind: AttemptKind, subject: string): Promise<CounterState> {
-    const policy = this.options.bruteForce[kind];
-    if (policy === false) return { attempts: 0, lockedUntil: 0 };
+  async beginAttempt(counters: readonly ChargedCounter[]): Promise<Attempt> {
+    return this.begin(
+      counters.map(({ kind, subject, policy, resetOnSuccess }) => ({
+        key: this.key(kind, subject),
+        policy,
+        resetOnSuccess,
+      })),
+    );
+  }
+
+  /**
+   * A counter as it stands, for operators and tests: attempts counted and the lockout end (ms).
+   * `subject` is a username or a normalized address; `policy` is needed for the kinds that are
+   * not token-endpoint options (`management`, `management-total`).
+   */
+  async inspect(kind: AttemptKind, subject: string, policy?: LockoutPolicy): Promise<CounterState> {
+    if (policy === undefined) {
+      if (kind === 'management' || kind === 'management-total') {
+        throw new Error(`inspect('${kind}') needs the counter's policy`);
+      }
+      const configured = this.options.bruteForce[kind];
+      if (configured === false) return { attempts: 0, lockedUntil: 0 };
+      policy = configured;
+    }
     const key = this.key(kind, kind === 'account' ? normalizeUsername(subject) : subject);
     const now = this.clock.now();
     if (this.redisCounter !== null) {

@@ -115,9 +115,10 @@ export interface SentinelLockoutPolicy {
  */
 export interface SentinelBruteForceOptions {
   /**
-   * Password-grant attempts per username, whether the user exists or not, so a lockout tells
-   * nothing about existence. A successful sign-in resets it. Default 5 free attempts, then
-   * 1 s doubling up to 15 min; forgotten after 1 h without attempts.
+   * Password-grant attempts per (username, client address) pair, whether the user exists or
+   * not, so a lockout tells nothing about existence; a stranger's failures lock the account
+   * only for the stranger's address (ADR 0007). A successful sign-in resets it. Default
+   * 5 free attempts, then 1 s doubling up to 15 min; forgotten after 1 h without attempts.
    */
   account?: SentinelLockoutPolicy | false;
   /**

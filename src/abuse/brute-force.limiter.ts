@@ -11,12 +11,28 @@ import type {
   CounterState,
   LockoutPolicy,
 } from './attempt-counter.js';
+import { accountSubject } from './account-subject.js';
 import { MemoryAttemptCounter } from './memory-attempt-counter.js';
 import { bruteForceKeyPrefix, RedisAttemptCounter } from './redis-attempt-counter.js';
 import { tooManyAttempts } from './too-many-attempts.js';
 
-/** What a counter counts: password attempts per username or per address, failed client authentications per address. */
-export type AttemptKind = 'account' | 'ip' | 'client';
+export { accountSubject, normalizeUsername } from './account-subject.js';
+
+/**
+ * What a counter counts: password attempts per username or per address, failed client
+ * authentications per address, management sign-ins per address and in total (ADR 0016).
+ */
+export type AttemptKind = 'account' | 'ip' | 'client' | 'management' | 'management-total';
+
+/** One counter an attempt charges, for callers outside the token endpoint (management). */
+export interface ChargedCounter {
+  kind: AttemptKind;
+  /** A normalized address, a username, or any fixed name for a total. */
+  subject: string;
+  policy: LockoutPolicy;
+  /** Whether success resets the counter, or only takes the attempt back. */
+  resetOnSuccess: boolean;
+}
 
 /**
  * One attempt in progress, counted before the credentials are checked. Report exactly one
@@ -77,15 +93,17 @@ export class BruteForceLimiter {
   }
 
   /**
-   * Starts a password-grant attempt for `username` from `address`.
-   * @throws OAuthException 429 with `Retry-After` while the account or the address is locked.
+   * Starts a password-grant attempt for `username` from `address`. The account counter is per
+   * (username, address) pair (issue 15, ADR 0007 revised): a stranger locks the account only
+   * for their own address, and its owner still signs in from theirs.
+   * @throws OAuthException 429 with `Retry-After` while the pair or the address is locked.
    */
   async beginPasswordAttempt(username: string, address: string | undefined): Promise<Attempt> {
     const { account, ip } = this.options.bruteForce;
     const charged: Charged[] = [];
     if (account !== false) {
       charged.push({
-        key: this.key('account', normalizeUsername(username)),
+        key: this.key('account', accountSubject(username, address)),
         policy: account,
         resetOnSuccess: true,
       });
@@ -113,13 +131,41 @@ export class BruteForceLimiter {
   }
 
   /**
-   * A counter as it stands, for operators and tests: attempts counted and the lockout end (ms).
-   * `subject` is a username or a normalized address.
+   * Starts an attempt that charges `counters`, on the same counters (Redis or memory) and with
+   * the same count-first rule as the token endpoint's.
+   * @throws OAuthException 429 with `Retry-After` while any of the counters is locked.
    */
-  async inspect(kind: AttemptKind, subject: string): Promise<CounterState> {
-    const policy = this.options.bruteForce[kind];
-    if (policy === false) return { attempts: 0, lockedUntil: 0 };
-    const key = this.key(kind, kind === 'account' ? normalizeUsername(subject) : subject);
+  async beginAttempt(counters: readonly ChargedCounter[]): Promise<Attempt> {
+    return this.begin(
+      counters.map(({ kind, subject, policy, resetOnSuccess }) => ({
+        key: this.key(kind, subject),
+        policy,
+        resetOnSuccess,
+      })),
+    );
+  }
+
+  /** The (account, address) counter of `username` from `address`, as it stands. */
+  async inspectAccount(username: string, address: string | undefined): Promise<CounterState> {
+    return this.inspect('account', accountSubject(username, address));
+  }
+
+  /**
+   * A counter as it stands, for operators and tests: attempts counted and the lockout end (ms).
+   * `subject` is a normalized address, or for `account` what {@link accountSubject} makes.
+   * `policy` is needed for the kinds that are not token-endpoint options (`management`,
+   * `management-total`).
+   */
+  async inspect(kind: AttemptKind, subject: string, policy?: LockoutPolicy): Promise<CounterState> {
+    if (policy === undefined) {
+      if (kind === 'management' || kind === 'management-total') {
+        throw new Error(`inspect('${kind}') needs the counter's policy`);
+      }
+      const configured = this.options.bruteForce[kind];
+      if (configured === false) return { attempts: 0, lockedUntil: 0 };
+      policy = configured;
+    }
+    const key = this.key(kind, subject);
     const now = this.clock.now();
     if (this.redisCounter !== null) {
       try {
@@ -220,13 +266,4 @@ export class BruteForceLimiter {
       );
     }
   }
-}
-
-/**
- * One counter per username however it is spelled: Unicode-compatibility folded, case-folded
- * and trimmed. Sharing a counter between "Alice" and "alice" errs on the safe side for user
- * stores that compare usernames loosely.
- */
-export function normalizeUsername(username: string): string {
-  return username.normalize('NFKC').toLowerCase().trim();
 }

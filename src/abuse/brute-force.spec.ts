@@ -119,13 +119,13 @@ describe('BruteForceLimiter without Redis', () => {
     const options = resolveSentinelOptions({ bruteForce: false });
     const limiter = new BruteForceLimiter(options, { now: () => 0 });
     for (let i = 0; i < 20; i++) (await limiter.beginPasswordAttempt('a', '1.2.3.4')).failed();
-    expect(await limiter.inspect('account', 'a')).toEqual({ attempts: 0, lockedUntil: 0 });
+    expect(await limiter.inspectAccount('a', '1.2.3.4')).toEqual({ attempts: 0, lockedUntil: 0 });
   });
 
   it('takes an abandoned attempt back (storage down decides nothing)', async () => {
     const limiter = new BruteForceLimiter(resolveSentinelOptions({}), { now: () => 0 });
     await (await limiter.beginPasswordAttempt('a', '1.2.3.4')).abandoned();
-    expect((await limiter.inspect('account', 'a')).attempts).toBe(0);
+    expect((await limiter.inspectAccount('a', '1.2.3.4')).attempts).toBe(0);
     expect((await limiter.inspect('ip', '1.2.3.4')).attempts).toBe(0);
   });
 });

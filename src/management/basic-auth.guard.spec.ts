@@ -18,6 +18,11 @@ describe('parseBasic (RFC 7617)', () => {
     ['not base64', 'Basic ***'],
     ['nothing', 'Basic '],
     ['invalid UTF-8', `Basic ${Buffer.from([0x61, 0x3a, 0xc3]).toString('base64')}`],
+    // Node's decoder ignores a trailing partial group; RFC 7617 expects valid base64 (issue 15).
+    ['a valid credential with a character appended', `Basic ${encode('admin:secret')}A`],
+    ['a valid credential with three characters appended', `Basic ${encode('admin:secret')}QUF`],
+    ['missing padding', `Basic ${encode('admin:secre').replace(/=+$/, '')}`],
+    ['non-canonical padding bits', `Basic ${encode('admin:secre').replace(/.=$/, 'B=')}`],
   ])('refuses %s', (_case, header) => {
     expect(parseBasic(header)).toBeUndefined();
   });

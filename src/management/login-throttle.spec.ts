@@ -1,54 +1,59 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_LOGIN_THROTTLE_POLICY, ManagementLoginThrottle } from './login-throttle.js';
+import { BruteForceLimiter } from '../abuse/brute-force.limiter.js';
+import { resolveSentinelOptions } from '../options/resolve-options.js';
+import { ManagementLoginThrottle, MANAGEMENT_TOTAL_POLICY } from './login-throttle.js';
+import { ManagementException } from './management.errors.js';
 
 function throttle() {
   const clock = { t: 1_000_000, now: () => clock.t };
-  return { clock, limiter: new ManagementLoginThrottle(clock) };
+  const limiter = new BruteForceLimiter(resolveSentinelOptions({}), clock);
+  return { clock, throttle: new ManagementLoginThrottle(limiter) };
 }
 
-describe('ManagementLoginThrottle', () => {
-  it('allows 4 failures, then locks for 1 s, 2 s, 4 s … capped at 15 min', () => {
-    const { clock, limiter } = throttle();
-    for (let i = 0; i < 4; i += 1) limiter.recordFailure('a');
-    expect(limiter.retryAfterSeconds('a')).toBe(0);
-    const delays: number[] = [];
-    for (let i = 0; i < 14; i += 1) {
-      limiter.recordFailure('a');
-      const delay = limiter.retryAfterSeconds('a');
-      delays.push(delay);
-      clock.t += delay * 1000;
-      expect(limiter.retryAfterSeconds('a')).toBe(0);
+/** `undefined` when the sign-in may go on (and fails), else the Retry-After of the 429. */
+async function fail(t: ManagementLoginThrottle, address: string): Promise<string | undefined> {
+  try {
+    (await t.begin(address)).failed();
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ManagementException);
+    expect((error as ManagementException).getStatus()).toBe(429);
+    return (error as ManagementException).headers['Retry-After'];
+  }
+}
+
+describe('ManagementLoginThrottle (ADR 0016)', () => {
+  it('lets 5 failures be checked, then refuses for 1 s, 2 s, 4 s … per address', async () => {
+    const { clock, throttle: t } = throttle();
+    for (let i = 0; i < 5; i += 1) expect(await fail(t, 'a')).toBeUndefined();
+    const delays: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const retry = (await fail(t, 'a'))!;
+      delays.push(retry);
+      clock.t += Number(retry) * 1000;
+      expect(await fail(t, 'a')).toBeUndefined();
     }
-    expect(delays).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900, 900]);
+    expect(delays).toEqual(['1', '2', '4', '8', '16']);
   });
 
-  it('keeps addresses apart and clears one on success', () => {
-    const { limiter } = throttle();
-    for (let i = 0; i < 5; i += 1) limiter.recordFailure('a');
-    expect(limiter.retryAfterSeconds('a')).toBe(1);
-    expect(limiter.retryAfterSeconds('b')).toBe(0);
-    limiter.recordSuccess('a');
-    expect(limiter.retryAfterSeconds('a')).toBe(0);
-    limiter.recordFailure('a');
-    expect(limiter.retryAfterSeconds('a')).toBe(0);
+  it('keeps addresses apart and resets one on success', async () => {
+    const { throttle: t } = throttle();
+    for (let i = 0; i < 5; i += 1) await fail(t, 'a');
+    expect(await fail(t, 'a')).toBe('1');
+    expect(await fail(t, 'b')).toBeUndefined();
+    const { throttle: fresh } = throttle();
+    for (let i = 0; i < 4; i += 1) await fail(fresh, 'a');
+    await (await fresh.begin('a')).succeeded();
+    for (let i = 0; i < 5; i += 1) expect(await fail(fresh, 'a')).toBeUndefined();
   });
 
-  it('forgets an address an hour after its last failure', () => {
-    const { clock, limiter } = throttle();
-    for (let i = 0; i < 4; i += 1) limiter.recordFailure('a');
-    clock.t += DEFAULT_LOGIN_THROTTLE_POLICY.forgetAfterSeconds * 1000;
-    limiter.recordFailure('a');
-    expect(limiter.retryAfterSeconds('a')).toBe(0);
-  });
-
-  it('remembers a bounded number of addresses, dropping the stalest first', () => {
-    const { limiter } = throttle();
-    for (let i = 0; i < 5; i += 1) limiter.recordFailure('victim');
-    for (let i = 0; i < DEFAULT_LOGIN_THROTTLE_POLICY.maxTrackedAddresses - 1; i += 1) {
-      limiter.recordFailure(`other-${i}`);
-    }
-    expect(limiter.retryAfterSeconds('victim')).toBe(1);
-    limiter.recordFailure('one-too-many');
-    expect(limiter.retryAfterSeconds('victim')).toBe(0);
+  it('caps failures from all addresses together, slowing every address down (issue 15)', async () => {
+    const { clock, throttle: t } = throttle();
+    const free = MANAGEMENT_TOTAL_POLICY.freeAttempts;
+    for (let i = 0; i <= free; i += 1) expect(await fail(t, `198.51.100.${i}`)).toBeUndefined();
+    expect(await fail(t, '203.0.113.1')).toBe('1');
+    clock.t += 1000;
+    expect(await fail(t, '203.0.113.1')).toBeUndefined();
+    expect(await fail(t, '203.0.113.2')).toBe('2');
   });
 });

@@ -1,94 +1,72 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../clock.js';
-
-/** How failed management sign-ins are throttled (docs/security.md 15). */
-export interface LoginThrottlePolicy {
-  /** Failures from one address before the first lockout. */
-  freeAttempts: number;
-  /** Length of the first lockout; each further failure doubles it. */
-  baseDelaySeconds: number;
-  /** Longest lockout. */
-  maxDelaySeconds: number;
-  /** An address with no failure for this long starts afresh. */
-  forgetAfterSeconds: number;
-  /** Addresses remembered at most; the least recently failing one is forgotten first. */
-  maxTrackedAddresses: number;
-}
-
-/** 5 free failures, then 1 s, 2 s, 4 s … up to 15 min per failure; forgotten after 1 h. */
-export const DEFAULT_LOGIN_THROTTLE_POLICY: Readonly<LoginThrottlePolicy> = {
-  freeAttempts: 5,
-  baseDelaySeconds: 1,
-  maxDelaySeconds: 15 * 60,
-  forgetAfterSeconds: 60 * 60,
-  maxTrackedAddresses: 10_000,
-};
-
-interface Failures {
-  count: number;
-  lastFailureAt: number;
-  lockedUntil: number;
-}
+import type { LockoutPolicy } from '../abuse/attempt-counter.js';
+import { type Attempt, BruteForceLimiter } from '../abuse/brute-force.limiter.js';
+import { OAuthException } from '../errors/oauth.exception.js';
+import { ManagementException } from './management.errors.js';
 
 /**
- * In-process limiter of failed management sign-ins per client address, with exponential
- * backoff. While an address is locked out, every request from it is refused — the correct
- * password too — so guessing gains nothing. A success clears the address.
- *
- * Per process: several instances each keep their own count (ADR 0005).
+ * Failed management sign-ins per client address (IPv6 per /64): 4 free, then 1 s doubling up to
+ * 15 min, forgotten after 1 h. The fifth failure locks the address, as before ADR 0016.
+ */
+export const MANAGEMENT_ADDRESS_POLICY: LockoutPolicy = {
+  freeAttempts: 4,
+  lockSeconds: 1,
+  maxLockSeconds: 15 * 60,
+  resetAfterSeconds: 60 * 60,
+};
+
+/**
+ * Failed management sign-ins from all addresses together: 50 free, then every further failure
+ * locks management for everyone, 1 s doubling up to 60 s; forgotten after 1 h without attempts.
+ * Bounds guessing spread over many addresses (issue 15) to about one guess a minute.
+ */
+export const MANAGEMENT_TOTAL_POLICY: LockoutPolicy = {
+  freeAttempts: 50,
+  lockSeconds: 1,
+  maxLockSeconds: 60,
+  resetAfterSeconds: 60 * 60,
+};
+
+/** The fixed subject of the total counter. */
+export const MANAGEMENT_TOTAL = 'all';
+
+/**
+ * Throttle of management sign-ins (docs/security.md 15, ADR 0016) on the `src/abuse` counters:
+ * shared through Redis when the module has one, in memory otherwise, with the same fallback to
+ * memory when Redis fails. Every attempt that presents credentials is counted before they are
+ * checked, per client address and in total; while either is locked the request is refused with
+ * 429 — the right password too. A success resets its address and takes the attempt back from
+ * the total.
  */
 @Injectable()
 export class ManagementLoginThrottle {
-  protected readonly policy: Readonly<LoginThrottlePolicy> = DEFAULT_LOGIN_THROTTLE_POLICY;
-  private readonly failures = new Map<string, Failures>();
+  constructor(@Inject(BruteForceLimiter) private readonly limiter: BruteForceLimiter) {}
 
-  constructor(@Inject(Clock) private readonly clock: Clock) {}
-
-  /** Seconds until `address` may try again; 0 when it is not locked out. */
-  retryAfterSeconds(address: string): number {
-    const entry = this.current(address);
-    if (!entry) return 0;
-    const remaining = entry.lockedUntil - this.clock.now();
-    return remaining > 0 ? Math.ceil(remaining / 1000) : 0;
-  }
-
-  recordFailure(address: string): void {
-    const now = this.clock.now();
-    const count = (this.current(address)?.count ?? 0) + 1;
-    const { freeAttempts, baseDelaySeconds, maxDelaySeconds, maxTrackedAddresses } = this.policy;
-    const delaySeconds =
-      count < freeAttempts
-        ? 0
-        : Math.min(baseDelaySeconds * 2 ** (count - freeAttempts), maxDelaySeconds);
-    // Re-inserted so the map stays ordered by last failure: the first key is the stalest.
-    this.failures.delete(address);
-    if (this.failures.size >= maxTrackedAddresses) {
-      const stalest = this.failures.keys().next().value;
-      if (stalest !== undefined) this.failures.delete(stalest);
+  /**
+   * Starts a sign-in from `address` (normalized by `clientAddress`, IPv6 per /64).
+   * @throws ManagementException 429 with `Retry-After` while the address or the total is locked.
+   */
+  async begin(address: string): Promise<Attempt> {
+    try {
+      return await this.limiter.beginAttempt([
+        {
+          kind: 'management',
+          subject: address,
+          policy: MANAGEMENT_ADDRESS_POLICY,
+          resetOnSuccess: true,
+        },
+        {
+          kind: 'management-total',
+          subject: MANAGEMENT_TOTAL,
+          policy: MANAGEMENT_TOTAL_POLICY,
+          resetOnSuccess: false,
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof OAuthException && error.getStatus() === 429) {
+        throw ManagementException.tooManyRequests(Number(error.headers['Retry-After'] ?? 1));
+      }
+      throw error;
     }
-    this.failures.set(address, {
-      count,
-      lastFailureAt: now,
-      lockedUntil: now + delaySeconds * 1000,
-    });
-  }
-
-  recordSuccess(address: string): void {
-    this.failures.delete(address);
-  }
-
-  private current(address: string): Failures | undefined {
-    const entry = this.failures.get(address);
-    if (!entry) return undefined;
-    const now = this.clock.now();
-    const forgetAt = Math.max(
-      entry.lockedUntil,
-      entry.lastFailureAt + this.policy.forgetAfterSeconds * 1000,
-    );
-    if (now >= forgetAt) {
-      this.failures.delete(address);
-      return undefined;
-    }
-    return entry;
   }
 }

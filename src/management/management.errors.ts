@@ -73,7 +73,7 @@ export class ManagementException extends HttpException {
       HttpStatus.TOO_MANY_REQUESTS,
       {
         error: 'too_many_requests',
-        message: 'Too many failed sign-in attempts from this address, try again later',
+        message: 'Too many failed sign-in attempts, try again later',
       },
       { 'Retry-After': String(retryAfterSeconds) },
     );

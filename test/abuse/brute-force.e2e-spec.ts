@@ -56,12 +56,54 @@ describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
     expect(locked.headers['cache-control']).toBe('no-store');
     expect(locked.body).toEqual(LOCKED_BODY);
     expect(locked.body).not.toHaveProperty('access_token');
-    expect((await limiter.inspect('account', username)).attempts).toBe(6);
+    expect((await limiter.inspectAccount(username, LOOPBACK)).attempts).toBe(6);
 
     t.clock.advanceSeconds(1);
     expect((await signIn(t, client, username, PASSWORD)).status).toBe(200);
     // A successful sign-in resets the account counter.
-    expect(await limiter.inspect('account', username)).toEqual({ attempts: 0, lockedUntil: 0 });
+    expect(await limiter.inspectAccount(username, LOOPBACK)).toEqual({
+      attempts: 0,
+      lockedUntil: 0,
+    });
+  });
+
+  it('locks an (account, address) pair: the owner still signs in from another address (issue 15)', async () => {
+    const { t, client, username, limiter } = await start();
+    (t.app.getHttpAdapter().getInstance() as { set(k: string, v: unknown): void }).set(
+      'trust proxy',
+      'loopback',
+    );
+    const from = (address: string, name: string, password: string) =>
+      request(t.app.getHttpServer())
+        .post('/oauth/token')
+        .type('form')
+        .set('X-Forwarded-For', address)
+        .send(
+          new URLSearchParams({
+            grant_type: 'password',
+            client_id: client.clientId,
+            username: name,
+            password,
+          }).toString(),
+        );
+    const unknown = `nobody-${Math.floor(Math.random() * 1e9)}`;
+    const answers: string[] = [];
+    for (const name of [username, unknown]) {
+      // A stranger spells the name differently: one counter per account however spelled.
+      for (let i = 0; i < 6; i++) await from('203.0.113.9', name.toUpperCase(), 'wrong');
+      const locked = await from('203.0.113.9', name, PASSWORD);
+      expect(locked.status).toBe(429);
+      expect(locked.body).toEqual(LOCKED_BODY);
+      answers.push(locked.text);
+    }
+    // Known and unknown usernames are refused byte for byte alike.
+    expect(answers[0]).toBe(answers[1]);
+    expect((await limiter.inspectAccount(username, '203.0.113.9')).lockedUntil).toBeGreaterThan(
+      t.clock.now(),
+    );
+    // The owner, from their own address, is not locked out by the stranger.
+    expect((await from('198.51.100.20', username, PASSWORD)).status).toBe(200);
+    expect((await from('198.51.100.21', unknown, 'wrong')).status).toBe(400);
   });
 
   it('doubles the lockout with every further failure, up to maxLockSeconds', async () => {
@@ -101,7 +143,7 @@ describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
     const { t, client, username, limiter } = await start();
     await signIn(t, client, username.toUpperCase(), 'wrong');
     await signIn(t, client, ` ${username}`, 'wrong');
-    expect((await limiter.inspect('account', username)).attempts).toBe(2);
+    expect((await limiter.inspectAccount(username, LOOPBACK)).attempts).toBe(2);
   });
 
   it('forgets an account after resetAfterSeconds without attempts', async () => {
@@ -110,7 +152,7 @@ describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
     });
     for (let i = 0; i < 4; i++) await signIn(t, client, username, 'wrong');
     t.clock.advanceSeconds(60);
-    expect((await limiter.inspect('account', username)).attempts).toBe(0);
+    expect((await limiter.inspectAccount(username, LOOPBACK)).attempts).toBe(0);
     for (let i = 0; i < 5; i++) {
       expect((await signIn(t, client, username, 'wrong')).status).toBe(400);
     }
@@ -206,12 +248,12 @@ describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
       bruteForce: { account: { freeAttempts: 50 } },
     });
     const n = 12;
-    const before = (await limiter.inspect('account', username)).attempts;
+    const before = (await limiter.inspectAccount(username, LOOPBACK)).attempts;
     const results = await Promise.all(
       Array.from({ length: n }, () => signIn(t, client, username, 'wrong')),
     );
     expect(results.map((r) => r.status)).toEqual(Array(n).fill(400));
-    expect((await limiter.inspect('account', username)).attempts).toBe(before + n);
+    expect((await limiter.inspectAccount(username, LOOPBACK)).attempts).toBe(before + n);
     expect((await limiter.inspect('ip', LOOPBACK)).attempts).toBe(n);
   });
 
@@ -281,7 +323,7 @@ describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
       scope: 'not-allowed',
     });
     await request(t.app.getHttpServer()).get('/oauth/token');
-    expect((await limiter.inspect('account', username)).attempts).toBe(0);
+    expect((await limiter.inspectAccount(username, LOOPBACK)).attempts).toBe(0);
   });
 });
 

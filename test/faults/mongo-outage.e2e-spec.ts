@@ -91,7 +91,9 @@ describe('MongoDB stops mid-run and comes back (docs/security.md 18, ADR 0004, A
     expect((await settled(callApi(t.app, cached.access_token))).status).toBe(200);
 
     // Password attempts that could not be checked are not counted against the account.
-    expect((await t.app.get(BruteForceLimiter).inspect('account', username)).attempts).toBe(0);
+    expect(
+      (await t.app.get(BruteForceLimiter).inspectAccount(username, '127.0.0.1')).attempts,
+    ).toBe(0);
 
     await ferret.handle.start();
 

@@ -121,7 +121,9 @@ describe('Redis stops mid-run and comes back (docs/security.md 17, ADR 0004, ADR
     expect((await api(revoked.access_token)).status).toBe(401);
 
     // Redis restarted empty, yet the lockout taken in memory during the outage still holds.
-    expect((await t.app.get(BruteForceLimiter).inspect('account', victim)).attempts).toBe(0);
+    expect((await t.app.get(BruteForceLimiter).inspectAccount(victim, '127.0.0.1')).attempts).toBe(
+      0,
+    );
     const stillLocked = await postForm(t.app, '/oauth/token', client, {
       grant_type: 'password',
       username: victim,
@@ -134,7 +136,9 @@ describe('Redis stops mid-run and comes back (docs/security.md 17, ADR 0004, ADR
       username,
       password: 'wrong',
     });
-    expect((await t.app.get(BruteForceLimiter).inspect('account', username)).attempts).toBe(1);
+    expect(
+      (await t.app.get(BruteForceLimiter).inspectAccount(username, '127.0.0.1')).attempts,
+    ).toBe(1);
   }, 120_000);
 
   it('a revocation that could not tombstone answers 503; its retry repairs the cache (ADR 0007)', async () => {

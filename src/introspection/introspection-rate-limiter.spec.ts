@@ -2,13 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import { OAuthException } from '../errors/oauth.exception.js';
 import { resolveSentinelOptions } from '../options/resolve-options.js';
 import type { SentinelIntrospectionOptions } from '../sentinel-options.js';
+import { FixedWindowCounter } from '../abuse/fixed-window-counter.js';
 import { IntrospectionRateLimiter } from './introspection-rate-limiter.js';
 
 function limiter(introspection: SentinelIntrospectionOptions, start = 1_000_000_040_000) {
   const clock = { t: start, now: () => clock.t };
   return {
     clock,
-    limiter: new IntrospectionRateLimiter(resolveSentinelOptions({ introspection }), clock),
+    limiter: new IntrospectionRateLimiter(
+      resolveSentinelOptions({ introspection }),
+      clock,
+      new FixedWindowCounter(resolveSentinelOptions({ introspection })),
+    ),
   };
 }
 

@@ -1,34 +1,24 @@
-import { HttpStatus, Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { FixedWindowCounter } from '../abuse/fixed-window-counter.js';
 import { Clock } from '../clock.js';
 import { OAuthErrorCode } from '../errors/oauth-error-code.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
-import { OutageLog, errorName } from '../outage-log.js';
-import { SENTINEL_OPTIONS, SENTINEL_REDIS } from '../sentinel.constants.js';
+import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 
 /**
- * Counts introspection requests per authenticated client in fixed windows, against token
- * scanning (RFC 7662 §4). Over `introspection.rateLimit.limit` in a window: 429
- * `invalid_request` with `Retry-After` (seconds to the window's end).
- *
- * With Redis the count is one `INCR` on `{keyPrefix}introspect:{window}:{clientId}` (with a
- * TTL of one window), shared by every instance. Should Redis fail, the request is counted in
- * process memory instead — the limiter falls back, it never lets requests through uncounted
- * (docs/security.md 17). Without Redis, memory is the only counter. Windows come from the injected
- * clock.
+ * Introspection requests per authenticated client, against token scanning (RFC 7662 §4): over
+ * `introspection.rateLimit.limit` in a window is 429 `invalid_request` with `Retry-After`
+ * (seconds to the window's end). Counted by the `src/abuse` {@link FixedWindowCounter}
+ * (`{keyPrefix}introspect:{window}:{clientId}` in Redis, shared by every instance; process memory
+ * without Redis or while it is down). Windows come from the injected clock.
  */
 @Injectable()
 export class IntrospectionRateLimiter {
-  private readonly logger = new Logger('SentinelIntrospectionLimiter');
-  private readonly memory = new Map<string, number>();
-  private memoryWindow = Number.NaN;
-  private readonly redisOutage = new OutageLog(this.logger);
-
   constructor(
     @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions,
     @Inject(Clock) private readonly clock: Clock,
-    @Optional() @Inject(SENTINEL_REDIS) private readonly redis: Redis | null = null,
+    private readonly counter: FixedWindowCounter,
   ) {}
 
   /**
@@ -40,11 +30,10 @@ export class IntrospectionRateLimiter {
     if (policy === false) return;
     const windowMs = policy.windowSeconds * 1000;
     const now = this.clock.now();
-    const window = Math.floor(now / windowMs);
-    const count =
-      (await this.countInRedis(clientId, window, windowMs)) ?? this.countInMemory(clientId, window);
+    const count = await this.counter.count('introspect', clientId, windowMs, now);
     if (count > policy.limit) {
-      const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000));
+      const windowEnd = (Math.floor(now / windowMs) + 1) * windowMs;
+      const retryAfter = Math.max(1, Math.ceil((windowEnd - now) / 1000));
       throw new OAuthException(
         OAuthErrorCode.InvalidRequest,
         'Too many introspection requests, retry later',
@@ -52,40 +41,5 @@ export class IntrospectionRateLimiter {
         { 'Retry-After': String(retryAfter) },
       );
     }
-  }
-
-  /** The client's count in this window after the increment; `undefined` when Redis failed. */
-  private async countInRedis(
-    clientId: string,
-    window: number,
-    windowMs: number,
-  ): Promise<number | undefined> {
-    if (this.redis === null) return undefined;
-    const key = `${this.options.keyPrefix}introspect:${window}:${clientId}`;
-    try {
-      const replies = await this.redis.multi().incr(key).pexpire(key, windowMs).exec();
-      const [error, count] = replies?.[0] ?? [new Error('transaction discarded'), undefined];
-      if (error || typeof count !== 'number') throw error ?? new Error('unexpected reply');
-      this.redisOutage.succeeded('Redis reachable again: introspection requests are counted there');
-      return count;
-    } catch (error) {
-      this.redisOutage.failed(
-        () =>
-          `Redis unavailable (${errorName(error)}); ` +
-          'counting introspection requests in process memory until it recovers',
-      );
-      return undefined;
-    }
-  }
-
-  /** One window at a time: a new window forgets the previous one's counts. */
-  private countInMemory(clientId: string, window: number): number {
-    if (window !== this.memoryWindow) {
-      this.memory.clear();
-      this.memoryWindow = window;
-    }
-    const count = (this.memory.get(clientId) ?? 0) + 1;
-    this.memory.set(clientId, count);
-    return count;
   }
 }

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { BruteForceLimiter } from '../abuse/brute-force.limiter.js';
+import { FixedWindowCounter } from '../abuse/fixed-window-counter.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { IntrospectionRateLimiter } from '../introspection/introspection-rate-limiter.js';
 import { IntrospectionService } from '../introspection/introspection.service.js';
@@ -28,6 +29,7 @@ export const TOKEN_PROVIDERS: Provider[] = [
   TokenService,
   RevocationEndpointService,
   IntrospectionService,
+  FixedWindowCounter,
   IntrospectionRateLimiter,
   AuthorizationServerMetadataService,
 ];

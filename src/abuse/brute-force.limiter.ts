@@ -14,6 +14,7 @@ import type {
 import { accountSubject } from './account-subject.js';
 import { MemoryAttemptCounter } from './memory-attempt-counter.js';
 import { bruteForceKeyPrefix, RedisAttemptCounter } from './redis-attempt-counter.js';
+import { OutageLog, errorName } from '../outage-log.js';
 import { tooManyAttempts } from './too-many-attempts.js';
 
 export { accountSubject, normalizeUsername } from './account-subject.js';
@@ -82,7 +83,7 @@ export class BruteForceLimiter {
   private readonly logger = new Logger('SentinelBruteForce');
   private readonly memory = new MemoryAttemptCounter();
   private readonly redisCounter: RedisAttemptCounter | null;
-  private redisDown = false;
+  private readonly redisOutage = new OutageLog(this.logger);
 
   constructor(
     @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions,
@@ -252,18 +253,14 @@ export class BruteForceLimiter {
   }
 
   private noteRedisSuccess(): void {
-    if (!this.redisDown) return;
-    this.redisDown = false;
-    this.logger.log('Redis reachable again: brute-force attempts are counted there');
+    this.redisOutage.succeeded('Redis reachable again: brute-force attempts are counted there');
   }
 
   private noteRedisFailure(error: unknown): void {
-    if (!this.redisDown) {
-      this.redisDown = true;
-      this.logger.warn(
-        `Redis unavailable (${error instanceof Error ? error.name : 'unknown error'}); ` +
-          'counting brute-force attempts in process memory until it recovers',
-      );
-    }
+    this.redisOutage.failed(
+      () =>
+        `Redis unavailable (${errorName(error)}); ` +
+        'counting brute-force attempts in process memory until it recovers',
+    );
   }
 }

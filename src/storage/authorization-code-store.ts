@@ -46,8 +46,17 @@ export type CodeRedemption =
 export interface AuthorizationCodeStore {
   /** @throws StorageUnavailableError when the code could not be stored (none was issued). */
   insert(record: AuthorizationCodeRecord): Promise<void>;
-  /** Uses the code up at `now`; see {@link CodeRedemption}. */
+  /**
+   * Uses the code up at `now`; see {@link CodeRedemption}. A `reused` answer is recorded before
+   * it is returned, so {@link wasReused} sees it.
+   */
   redeem(codeDigest: string, now: Date): Promise<CodeRedemption>;
+  /**
+   * Whether a redemption of the code was refused as reuse. The one `redeemed` caller asks after
+   * storing its tokens: a reuse that revoked the code's family before those tokens existed did
+   * not cover them, so the caller revokes the family again (RFC 6749 §4.1.2).
+   */
+  wasReused(codeDigest: string): Promise<boolean>;
 }
 /**
  * DI token of the {@link AuthorizationCodeStore} port.

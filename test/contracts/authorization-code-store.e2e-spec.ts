@@ -74,6 +74,7 @@ describe.each([
       outcome: 'redeemed',
       record,
     });
+    await expect(store.wasReused(record.codeDigest)).resolves.toBe(false);
   });
 
   it('reports a second redemption as reuse, with the record whose family to revoke', async () => {
@@ -84,6 +85,7 @@ describe.each([
       outcome: 'reused',
       record,
     });
+    await expect(store.wasReused(record.codeDigest)).resolves.toBe(true);
     // Still reuse after the code's lifetime: its tokens exist and must be revoked.
     expect((await store.redeem(record.codeDigest, later(120_000))).outcome).toBe('reused');
   });

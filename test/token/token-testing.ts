@@ -33,6 +33,9 @@ import { SENTINEL_USER_MODEL, SentinelUserSchema } from '../../src/storage/mongo
 import { TokenStore } from '../../src/storage/token-store.js';
 import { UserRepository, UserStore } from '../../src/storage/user-store.js';
 import type { GrantContext, TokenForm } from '../../src/token/grants/grant.js';
+import { AuthorizationCodeStore } from '../../src/storage/authorization-code-store.js';
+import { MemoryAuthorizationCodeStore } from '../../src/storage/memory/memory-authorization-code.store.js';
+import { AuthorizationCodeGrant } from '../../src/token/grants/authorization-code.grant.js';
 import { grantProviders } from '../../src/token/grants/grant-providers.js';
 import { GrantRegistry } from '../../src/token/grants/grant-registry.js';
 import { TOKEN_PROVIDERS } from '../../src/token/token.providers.js';
@@ -155,6 +158,9 @@ export async function openTokenBackend(
     { provide: TokenStore, useValue: tokens },
     { provide: TokenCache, useValue: cache },
     ...grantProviders(grants),
+    // Not a built-in grant yet (issue 13): provided here so its spec can compile it.
+    AuthorizationCodeGrant,
+    { provide: AuthorizationCodeStore, useValue: new MemoryAuthorizationCodeStore() },
   ];
   return {
     kind,

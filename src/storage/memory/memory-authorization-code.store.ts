@@ -8,6 +8,7 @@ import { isQueryString } from '../store-input.js';
 interface StoredCode {
   record: AuthorizationCodeRecord;
   redeemed: boolean;
+  reused: boolean;
 }
 
 /**
@@ -21,16 +22,23 @@ export class MemoryAuthorizationCodeStore implements AuthorizationCodeStore {
 
   async insert(record: AuthorizationCodeRecord): Promise<void> {
     this.dropExpired(record.issuedAt);
-    this.codes.set(record.codeDigest, { record: copy(record), redeemed: false });
+    this.codes.set(record.codeDigest, { record: copy(record), redeemed: false, reused: false });
   }
 
   async redeem(codeDigest: string, now: Date): Promise<CodeRedemption> {
     const stored = isQueryString(codeDigest) ? this.codes.get(codeDigest) : undefined;
     if (stored === undefined) return { outcome: 'unknown' };
-    if (stored.redeemed) return { outcome: 'reused', record: copy(stored.record) };
+    if (stored.redeemed) {
+      stored.reused = true;
+      return { outcome: 'reused', record: copy(stored.record) };
+    }
     if (stored.record.expiresAt.getTime() <= now.getTime()) return { outcome: 'unknown' };
     stored.redeemed = true;
     return { outcome: 'redeemed', record: copy(stored.record) };
+  }
+
+  async wasReused(codeDigest: string): Promise<boolean> {
+    return this.codes.get(codeDigest)?.reused ?? false;
   }
 
   private dropExpired(now: Date): void {

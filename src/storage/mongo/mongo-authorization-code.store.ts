@@ -76,7 +76,7 @@ export class MongoAuthorizationCodeStore implements AuthorizationCodeStore {
       const redeemed = await mongoCall(() =>
         this.redemptions.countDocuments({ _id: codeDigest }, { limit: 1 }),
       );
-      return redeemed > 0 ? { outcome: 'reused', record } : { outcome: 'unknown' };
+      return redeemed > 0 ? this.reused(record, now) : { outcome: 'unknown' };
     }
     try {
       await this.redemptions.insertOne(
@@ -84,11 +84,36 @@ export class MongoAuthorizationCodeStore implements AuthorizationCodeStore {
         { writeConcern: DURABLE },
       );
     } catch (error) {
-      if (isDuplicateKeyError(error)) return { outcome: 'reused', record };
+      if (isDuplicateKeyError(error)) return this.reused(record, now);
       throw toStorageError(error, 'codeDigest');
     }
     return { outcome: 'redeemed', record };
   }
+
+  async wasReused(codeDigest: string): Promise<boolean> {
+    const found = await mongoCall(() =>
+      this.redemptions.countDocuments({ _id: reuseMarkerId(codeDigest) }, { limit: 1 }),
+    );
+    return found > 0;
+  }
+
+  /** Records the reuse (idempotent) before reporting it. */
+  private async reused(record: AuthorizationCodeRecord, now: Date): Promise<CodeRedemption> {
+    try {
+      await this.redemptions.insertOne(
+        { _id: reuseMarkerId(record.codeDigest), redeemedAt: now, expireAt: record.expiresAt },
+        { writeConcern: DURABLE },
+      );
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw toStorageError(error, 'codeDigest');
+    }
+    return { outcome: 'reused', record };
+  }
+}
+
+/** `_id` of the marker that a redemption of the code was refused as reuse. */
+function reuseMarkerId(codeDigest: string): string {
+  return `reused:${codeDigest}`;
 }
 
 function toRecord(doc: CodeDocument): AuthorizationCodeRecord {

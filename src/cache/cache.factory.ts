@@ -29,9 +29,17 @@ export async function createCache(options: ResolvedSentinelOptions): Promise<Sen
   if (redis.owned) await waitForRedis(redis.client, STARTUP_WAIT_MS);
   const channel = revocationChannel(options.keyPrefix);
   // Revocations are announced whether or not this instance keeps a local cache: others may.
-  const shared = new RedisTokenCache(redis.client, options.tokenKeyPrefix, channel);
+  const shared = new RedisTokenCache(redis.client, options.tokenKeyPrefix, channel, {
+    guardStaleEntries: true,
+  });
+  // Bounded: until the data is verified, live entries are checked against MongoDB (ADR 0013).
+  if (redis.client.status === 'ready') await shared.staleEntries?.whenVerified(STARTUP_WAIT_MS);
+  const closeShared = async () => {
+    shared.staleEntries?.close();
+    await closeRedis(redis);
+  };
   if (options.localCache === false) {
-    return { kind: 'redis', cache: shared, redis, close: () => closeRedis(redis) };
+    return { kind: 'redis', cache: shared, redis, close: closeShared };
   }
   const local = new LocalTokenCache(options.localCache.maxEntries, options.localCache.ttlMs);
   const subscriber = new RevocationSubscriber(redis.client, channel, local);
@@ -44,7 +52,7 @@ export async function createCache(options: ResolvedSentinelOptions): Promise<Sen
     local,
     close: async () => {
       await subscriber.close();
-      await closeRedis(redis);
+      await closeShared();
     },
   };
 }

@@ -3,6 +3,7 @@ import { CacheUnavailableError } from './cache.errors.js';
 import { groupBySlot } from './key-slot.js';
 import { ReadBatcher } from './read-batcher.js';
 import { isCluster } from './redis-connection.js';
+import { StaleEntryGuard, type Tombstone } from './stale-entry-guard.js';
 import { encodeRevocation } from './revocation-broadcast.js';
 import type { CacheEntry, CachedToken, TokenCache } from './token-cache.js';
 
@@ -19,25 +20,50 @@ const TOMBSTONE_JSON = '{"revoked":true}';
  */
 export class RedisTokenCache implements TokenCache {
   private readonly reads: ReadBatcher;
+  /** With `guardStaleEntries`: refuses live entries Redis may hold from before a restart. */
+  readonly staleEntries?: StaleEntryGuard;
 
+  /**
+   * @param options.guardStaleEntries see {@link StaleEntryGuard} (ADR 0013); the module turns
+   *   it on. Off, the cache trusts whatever Redis holds (contract tests, tools).
+   */
   constructor(
     private readonly client: Redis,
     private readonly keyPrefix: string,
     private readonly revocationChannel?: string,
+    options: { guardStaleEntries?: boolean } = {},
   ) {
     this.reads = new ReadBatcher(client);
+    if (options.guardStaleEntries === true) {
+      this.staleEntries = new StaleEntryGuard(
+        client,
+        keyPrefix,
+        `${keyPrefix}~verified-data`,
+        TOMBSTONE_JSON,
+        (tombstones) => this.write(tombstones, undefined),
+      );
+    }
   }
 
   async get(digest: string): Promise<CacheEntry | undefined> {
+    const key = this.key(digest);
+    const guard = this.staleEntries;
+    // A tombstone this instance failed to write: MongoDB has the token revoked.
+    if (guard?.isPendingRevocation(key)) return { revoked: true };
     let raw: string | null;
     try {
-      raw = await this.reads.read(this.key(digest));
+      raw = await this.reads.read(key);
     } catch (error) {
       // Someone else stored a non-string under our key: data we cannot read is a miss.
       if (isWrongType(error)) return undefined;
       throw unavailable('get', error);
     }
-    return raw === null ? undefined : parseCacheEntry(raw);
+    const entry = raw === null ? undefined : parseCacheEntry(raw);
+    if (entry !== undefined && !('revoked' in entry) && guard !== undefined && !guard.isVerified) {
+      // Possibly from before a restart or failover: let the caller ask MongoDB (ADR 0013).
+      throw unavailable('get', new Error('live entries not verified since Redis (re)connected'));
+    }
+    return entry;
   }
 
   async add(digest: string, token: CachedToken, ttlSeconds: number): Promise<void> {
@@ -56,6 +82,16 @@ export class RedisTokenCache implements TokenCache {
       ttl: clampTtlSeconds(entry.ttlSeconds),
     }));
     const announcement = encodeRevocation(entries.map((entry) => entry.digest));
+    try {
+      await this.write(tombstones, announcement);
+    } catch (error) {
+      // Written again once Redis is back, and refused by this instance meanwhile (ADR 0013).
+      this.staleEntries?.noteFailed(tombstones);
+      throw error;
+    }
+  }
+
+  private async write(tombstones: Tombstone[], announcement: string | undefined): Promise<void> {
     if (!isCluster(this.client)) {
       // MULTI/EXEC: one round-trip, and a token family is revoked all at once or not at all.
       await this.transaction(tombstones, announcement);
@@ -67,7 +103,7 @@ export class RedisTokenCache implements TokenCache {
     // tombstones already written only refuse more, never less.
     const groups = groupBySlot(tombstones, (tombstone) => tombstone.key);
     await Promise.all(groups.map((group) => this.transaction(group, undefined)));
-    if (this.revocationChannel !== undefined) {
+    if (this.revocationChannel !== undefined && announcement !== undefined) {
       try {
         await this.client.publish(this.revocationChannel, announcement);
       } catch (error) {

@@ -1,0 +1,206 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { Cluster, Redis } from 'ioredis';
+import { isCluster } from './redis-connection.js';
+
+/** A tombstone, as the cache writes it. */
+export interface Tombstone {
+  key: string;
+  ttl: number;
+}
+
+/** Deletes a key unless it holds a tombstone (live entries go, revocations stay). */
+const DROP_LIVE_SCRIPT = `
+local value = redis.call('GET', KEYS[1])
+if value and value ~= ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+`;
+
+/** Failed tombstones kept for retry; past this the oldest are forgotten (and logged). */
+const MAX_PENDING = 100_000;
+/** Retry of a verification that failed while the connection stayed up. */
+const RETRY_MS = 1000;
+
+/**
+ * Keeps the Redis token cache from serving live entries that MongoDB has revoked in the meantime
+ * (issue 17, ADR 0013): Redis restarted with its old data (AOF/RDB), a Sentinel or Cluster
+ * failover to a replica that missed the last tombstones, or tombstones that failed to be written
+ * while Redis was unreachable (a revocation answered 503, a refresh answered 200).
+ *
+ * - The identity of the data is the `run_id` of the primary (of every primary on Cluster), which
+ *   changes on every restart and every promotion. It is recorded under `markerKey` once the
+ *   cache has been swept for it. When the connection (re)opens and the marker differs, every
+ *   live entry under the prefix is deleted (tombstones are kept) before the marker is updated.
+ * - From the moment the connection drops until that check is done, live entries are not
+ *   trusted: the cache reports itself unavailable for them, so the guard asks MongoDB (or
+ *   answers 503 in resource-server mode), never a stale "live".
+ * - Tombstones whose write failed are remembered in process ({@link noteFailed}), answered as
+ *   revoked by this instance meanwhile, and written again once Redis is back.
+ */
+export class StaleEntryGuard {
+  private verified = false;
+  private generation = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private readonly pending = new Map<string, { ttl: number; expiresAt: number }>();
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly client: Redis,
+    private readonly keyPrefix: string,
+    private readonly markerKey: string,
+    private readonly tombstoneJson: string,
+    private readonly writeTombstones: (tombstones: Tombstone[]) => Promise<void>,
+    private readonly logger: Pick<LoggerService, 'log' | 'warn'> = new Logger('SentinelRedis'),
+  ) {
+    client.on('close', () => this.distrust());
+    client.on('ready', () => void this.verify());
+    if (isCluster(client)) {
+      // A Cluster failover does not always close the client: a node change is reason enough.
+      for (const event of ['+node', '-node']) {
+        client.on(event, () => {
+          this.distrust();
+          void this.verify();
+        });
+      }
+    }
+    if (client.status === 'ready') void this.verify();
+  }
+
+  /** Whether live entries may be served now. */
+  get isVerified(): boolean {
+    return this.verified;
+  }
+
+  /** Resolves `true` once verified, `false` after `timeoutMs`. */
+  whenVerified(timeoutMs: number): Promise<boolean> {
+    if (this.verified) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve(this.verified);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+    });
+  }
+
+  /** True when a tombstone for `key` failed to be written and has not been written since. */
+  isPendingRevocation(key: string, now = Date.now()): boolean {
+    const pending = this.pending.get(key);
+    if (pending === undefined) return false;
+    if (pending.expiresAt > now) return true;
+    this.pending.delete(key);
+    return false;
+  }
+
+  /** Remembers tombstones whose write failed, to answer them as revoked and write them later. */
+  noteFailed(tombstones: readonly Tombstone[], now = Date.now()): void {
+    for (const { key, ttl } of tombstones) {
+      this.pending.delete(key);
+      this.pending.set(key, { ttl, expiresAt: now + ttl * 1000 });
+    }
+    if (this.pending.size > MAX_PENDING) {
+      this.logger.warn('Too many unwritten tombstones; the oldest are left to expire');
+      for (const key of this.pending.keys()) {
+        if (this.pending.size <= MAX_PENDING) break;
+        this.pending.delete(key);
+      }
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.retryTimer);
+    this.generation += 1;
+  }
+
+  private distrust(): void {
+    this.generation += 1;
+    this.verified = false;
+  }
+
+  private async verify(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    const generation = ++this.generation;
+    try {
+      const identity = await this.identity();
+      if ((await this.client.get(this.markerKey)) !== identity) {
+        const dropped = await this.dropLiveEntries();
+        await this.client.set(this.markerKey, identity);
+        if (dropped > 0) {
+          this.logger.log(
+            `Redis data changed hands (restart or failover): dropped ${dropped} live cache ` +
+              'entries written before it; tombstones kept',
+          );
+        }
+      }
+      await this.retryPending();
+      if (generation !== this.generation) return;
+      this.verified = true;
+      for (const waiter of [...this.waiters]) waiter();
+    } catch {
+      if (generation !== this.generation) return;
+      // Still connected but the check failed (e.g. a Cluster node in failover): try again.
+      this.retryTimer = setTimeout(() => void this.verify(), RETRY_MS);
+      this.retryTimer.unref();
+    }
+  }
+
+  /** `run_id` of the primary, or of every primary on Cluster, sorted. */
+  private async identity(): Promise<string> {
+    const primaries = this.primaries();
+    const ids = await Promise.all(primaries.map(async (node) => runId(await node.info('server'))));
+    return ids.sort().join(',');
+  }
+
+  private primaries(): Redis[] {
+    return isCluster(this.client)
+      ? (this.client as unknown as Cluster).nodes('master')
+      : [this.client];
+  }
+
+  private async dropLiveEntries(): Promise<number> {
+    let dropped = 0;
+    const match = `${escapeGlob(this.keyPrefix)}*`;
+    for (const node of this.primaries()) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+        cursor = next;
+        const results = await Promise.all(
+          keys
+            .filter((key) => key !== this.markerKey)
+            .map((key) => this.client.eval(DROP_LIVE_SCRIPT, 1, key, this.tombstoneJson)),
+        );
+        dropped += results.filter((result) => Number(result) === 1).length;
+      } while (cursor !== '0');
+    }
+    return dropped;
+  }
+
+  private async retryPending(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const now = Date.now();
+    const tombstones: Tombstone[] = [];
+    for (const [key, { expiresAt }] of this.pending) {
+      const ttl = Math.ceil((expiresAt - now) / 1000);
+      if (ttl > 0) tombstones.push({ key, ttl });
+    }
+    if (tombstones.length > 0) await this.writeTombstones(tombstones);
+    for (const { key } of tombstones) this.pending.delete(key);
+    this.logger.log(`Wrote ${tombstones.length} tombstone(s) that had failed while Redis was down`);
+  }
+}
+
+function runId(info: string): string {
+  const match = /^run_id:(\w+)/m.exec(info);
+  if (match === null) throw new Error('INFO server without run_id');
+  return match[1];
+}
+
+/** Escapes Redis glob metacharacters so a key prefix matches literally. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}

@@ -148,10 +148,29 @@ export class StaleEntryGuard {
     }
   }
 
-  /** `run_id` of the primary, or of every primary on Cluster, sorted. */
+  /**
+   * `run_id` of the primary; on Cluster, `node id:run_id` of every primary that serves slots.
+   * A Cluster in the middle of a failover (a primary flagged `fail`, or a client whose pool does
+   * not list the primaries yet) is not verified: the check is retried until it has settled.
+   */
   private async identity(): Promise<string> {
-    const primaries = this.primaries();
-    const ids = await Promise.all(primaries.map(async (node) => runId(await node.info('server'))));
+    if (!isCluster(this.client)) return runId(await this.client.info('server'));
+    const cluster = this.client as unknown as Cluster;
+    const masters = servingPrimaries(String(await this.client.cluster('NODES')));
+    if (masters.some((node) => node.failing)) throw new Error('cluster failover in progress');
+    const pool = new Map(
+      cluster.nodes('master').map((node) => [`${node.options.host}:${node.options.port}`, node]),
+    );
+    const ids = await Promise.all(
+      masters.map(async ({ id, address }) => {
+        const node = pool.get(address);
+        if (node === undefined) {
+          cluster.refreshSlotsCache();
+          throw new Error('cluster client does not know every primary yet');
+        }
+        return `${id}:${runId(await node.info('server'))}`;
+      }),
+    );
     return ids.sort().join(',');
   }
 
@@ -192,6 +211,19 @@ export class StaleEntryGuard {
     for (const { key } of tombstones) this.pending.delete(key);
     this.logger.log(`Wrote ${tombstones.length} tombstone(s) that had failed while Redis was down`);
   }
+}
+
+/** Primaries that serve slots, from CLUSTER NODES (`id addr flags master ping pong epoch link slots…`). */
+function servingPrimaries(nodes: string): Array<{ id: string; address: string; failing: boolean }> {
+  return nodes
+    .split('\n')
+    .map((line) => line.trim().split(' '))
+    .filter((fields) => fields.length > 8 && fields[2].split(',').includes('master'))
+    .map((fields) => ({
+      id: fields[0],
+      address: fields[1].split('@')[0],
+      failing: fields[2].split(',').some((flag) => flag === 'fail' || flag === 'fail?'),
+    }));
 }
 
 function runId(info: string): string {

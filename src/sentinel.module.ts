@@ -197,7 +197,13 @@ function withRuntime(
         { token: SENTINEL_HOST_CONNECTION, optional: true },
       ],
     },
-    { provide: SENTINEL_CACHE, useFactory: createCache, inject: [SENTINEL_OPTIONS] },
+    {
+      provide: SENTINEL_CACHE,
+      // With the token store, so Redis data that missed revocations is checked (ADR 0013).
+      useFactory: (options: ResolvedSentinelOptions, storage: SentinelStorage) =>
+        createCache(options, storage.tokens),
+      inject: [SENTINEL_OPTIONS, SENTINEL_STORAGE],
+    },
     storagePort(UserRepository, (storage) => storage.users),
     storagePort(ClientStore, (storage) => storage.clients),
     storagePort(TokenStore, (storage) => storage.tokens),

@@ -26,14 +26,20 @@ export class RedisTokenCache implements TokenCache {
   /**
    * @param options.guardStaleEntries see {@link StaleEntryGuard} (ADR 0013); the module turns
    *   it on. Off, the cache trusts whatever Redis holds (contract tests, tools).
+   * @param options.isStillLive with the guard: whether the token store still has the token of a
+   *   digest live (absent in resource-server mode, which waits for an authorization server).
    */
   constructor(
     private readonly client: Redis,
     private readonly keyPrefix: string,
     private readonly revocationChannel?: string,
-    options: { guardStaleEntries?: boolean } = {},
+    options: {
+      guardStaleEntries?: boolean;
+      isStillLive?: (digest: string) => Promise<boolean>;
+    } = {},
   ) {
     this.reads = new ReadBatcher(client);
+    const { isStillLive } = options;
     if (options.guardStaleEntries === true) {
       this.staleEntries = new StaleEntryGuard(
         client,
@@ -41,6 +47,7 @@ export class RedisTokenCache implements TokenCache {
         `${keyPrefix}~verified-data`,
         TOMBSTONE_JSON,
         (tombstones) => this.write(tombstones, undefined),
+        isStillLive === undefined ? undefined : (key) => isStillLive(key.slice(keyPrefix.length)),
       );
     }
   }

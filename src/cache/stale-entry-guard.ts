@@ -8,15 +8,17 @@ export interface Tombstone {
   ttl: number;
 }
 
-/** Deletes a key unless it holds a tombstone (live entries go, revocations stay). */
-const DROP_LIVE_SCRIPT = `
-local value = redis.call('GET', KEYS[1])
-if value and value ~= ARGV[1] then
-  redis.call('DEL', KEYS[1])
+/** Replaces a live entry by a tombstone (same expiry) if it still holds what was checked. */
+const TOMBSTONE_IF_UNCHANGED_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
   return 1
 end
 return 0
 `;
+
+/** Whether the token store still holds the token of a cache key as live (MongoDB: the truth). */
+export type IsStillLive = (key: string) => Promise<boolean>;
 
 /** Failed tombstones kept for retry; past this the oldest are forgotten (and logged). */
 const MAX_PENDING = 100_000;
@@ -31,8 +33,10 @@ const RETRY_MS = 1000;
  *
  * - The identity of the data is the `run_id` of the primary (of every primary on Cluster), which
  *   changes on every restart and every promotion. It is recorded under `markerKey` once the
- *   cache has been swept for it. When the connection (re)opens and the marker differs, every
- *   live entry under the prefix is deleted (tombstones are kept) before the marker is updated.
+ *   cache has been checked for it. When the connection (re)opens and the marker differs, every
+ *   live entry under the prefix is checked against the token store and tombstoned when the
+ *   store no longer has it live, before the marker is updated. Without a store (resource-server
+ *   mode) the instance waits until an authorization server has done so.
  * - From the moment the connection drops until that check is done, live entries are not
  *   trusted: the cache reports itself unavailable for them, so the guard asks MongoDB (or
  *   answers 503 in resource-server mode), never a stale "live".
@@ -52,6 +56,7 @@ export class StaleEntryGuard {
     private readonly markerKey: string,
     private readonly tombstoneJson: string,
     private readonly writeTombstones: (tombstones: Tombstone[]) => Promise<void>,
+    private readonly isStillLive: IsStillLive | undefined,
     private readonly logger: Pick<LoggerService, 'log' | 'warn'> = new Logger('SentinelRedis'),
   ) {
     client.on('close', () => this.distrust());
@@ -126,13 +131,18 @@ export class StaleEntryGuard {
     const generation = ++this.generation;
     try {
       const identity = await this.identity();
-      if ((await this.client.get(this.markerKey)) !== identity) {
-        const dropped = await this.dropLiveEntries();
+      const marker = await this.client.get(this.markerKey);
+      if (marker !== identity && this.isStillLive === undefined) {
+        // No store to check against: an authorization server instance does it and moves the
+        // marker. No marker at all means no instance ever checked this data: nothing to wait for.
+        if (marker !== null) throw new Error('waiting for the cache to be checked');
+      } else if (marker !== identity && this.isStillLive !== undefined) {
+        const revoked = await this.tombstoneRevokedEntries(this.isStillLive);
         await this.client.set(this.markerKey, identity);
-        if (dropped > 0) {
+        if (revoked > 0) {
           this.logger.log(
-            `Redis data changed hands (restart or failover): dropped ${dropped} live cache ` +
-              'entries written before it; tombstones kept',
+            `Redis data changed hands (restart or failover): ${revoked} cached token(s) the ` +
+              'token store has revoked were tombstoned',
           );
         }
       }
@@ -180,23 +190,31 @@ export class StaleEntryGuard {
       : [this.client];
   }
 
-  private async dropLiveEntries(): Promise<number> {
-    let dropped = 0;
+  private async tombstoneRevokedEntries(isStillLive: IsStillLive): Promise<number> {
+    let revoked = 0;
     const match = `${escapeGlob(this.keyPrefix)}*`;
     for (const node of this.primaries()) {
       let cursor = '0';
       do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+        // Small batches: each live entry costs one token-store lookup.
+        const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 200);
         cursor = next;
         const results = await Promise.all(
-          keys
-            .filter((key) => key !== this.markerKey)
-            .map((key) => this.client.eval(DROP_LIVE_SCRIPT, 1, key, this.tombstoneJson)),
+          keys.filter((key) => key !== this.markerKey).map((key) => this.check(key, isStillLive)),
         );
-        dropped += results.filter((result) => Number(result) === 1).length;
+        revoked += results.filter(Boolean).length;
       } while (cursor !== '0');
     }
-    return dropped;
+    return revoked;
+  }
+
+  /** Tombstones `key` when it holds a live entry the store no longer has live. */
+  private async check(key: string, isStillLive: IsStillLive): Promise<boolean> {
+    const value = await this.client.get(key);
+    if (value === null || value === this.tombstoneJson) return false;
+    if (await isStillLive(key)) return false;
+    const args = [value, this.tombstoneJson];
+    return Number(await this.client.eval(TOMBSTONE_IF_UNCHANGED_SCRIPT, 1, key, ...args)) === 1;
   }
 
   private async retryPending(): Promise<void> {

@@ -15,6 +15,11 @@ import {
   type ProtocolApp,
   type TestClient,
 } from '../revocation/protocol-testing.js';
+import { SentinelModule } from '../../src/index.js';
+import { SENTINEL_CACHE } from '../../src/sentinel.constants.js';
+import type { SentinelCache } from '../../src/cache/cache.factory.js';
+import { startApp } from '../module/module-testing.js';
+import type { INestApplication } from '@nestjs/common';
 import { eventually, expectUnavailable, settled } from './fault-testing.js';
 
 // Issue 17, ADR 0013: a redis-server with persistence (AOF, fsync always) is stopped while
@@ -29,6 +34,8 @@ describe('Redis restarted with its old data resurrects nothing (issue 17, ADR 00
   let t: ProtocolApp;
   let client: TestClient;
   let admin: Redis;
+  /** A resource server (no token store) on the same Redis: it waits for the check, never guesses. */
+  let resource: INestApplication;
   const keyPrefix = uniqueKeyPrefix('redis_restart');
   const tokenKey = (token: string) => `${keyPrefix}token:${digest(token)}`;
   const api = (token: string) => settled(callApi(t.app, token));
@@ -50,9 +57,13 @@ describe('Redis restarted with its old data resurrects nothing (issue 17, ADR 00
     }
     admin = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
     admin.on('error', () => undefined);
+    resource = await startApp([
+      SentinelModule.forResourceServer({ redis: redis.url, keyPrefix, redisTimeoutMs: 300 }),
+    ]);
   });
   afterAll(async () => {
     admin.disconnect();
+    await resource?.close();
     await t?.close();
     await redis?.stop();
     dir.remove();
@@ -89,7 +100,15 @@ describe('Redis restarted with its old data resurrects nothing (issue 17, ADR 00
     const before = await admin.get(tokenKey(replaced.access_token));
     expect(before === null ? null : JSON.parse(before)).toMatchObject({ exp: expect.any(Number) });
     const guard = (t.cache as RedisTokenCache).staleEntries!;
-    await eventually(async () => guard.isVerified, 'the cache verified against the new run_id');
+    const resourceGuard = (resource.get<SentinelCache>(SENTINEL_CACHE).cache as RedisTokenCache)
+      .staleEntries!;
+    await eventually(async () => {
+      // Never a stale 200 on the resource server, before or after the check.
+      for (const token of [revoked, replaced, disabled]) {
+        expect([401, 503]).toContain((await settled(callApi(resource, token.access_token))).status);
+      }
+      return guard.isVerified && resourceGuard.isVerified;
+    }, 'both caches verified against the new run_id');
     expect((await api(rotated.body.access_token)).status).toBe(200);
 
     for (const token of [revoked, replaced, disabled]) {
@@ -101,5 +120,10 @@ describe('Redis restarted with its old data resurrects nothing (issue 17, ADR 00
     expect(await admin.get(tokenKey(replaced.access_token))).not.toMatch(/"exp"/);
     expect(await admin.get(tokenKey(revoked.access_token))).toBe('{"revoked":true}');
     expect(await admin.get(tokenKey(rotated.body.access_token))).toMatch(/"exp"/);
+    // The resource server refuses the three and accepts the new token, from Redis alone.
+    for (const token of [revoked, replaced, disabled]) {
+      expect((await settled(callApi(resource, token.access_token))).status).toBe(401);
+    }
+    expect((await settled(callApi(resource, rotated.body.access_token))).status).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
 import { isCluster } from './redis-connection.js';
+import { escapeGlob, runId, servingPrimaries } from './redis-data-identity.js';
 
 /** A tombstone, as the cache writes it. */
 export interface Tombstone {
@@ -49,6 +50,7 @@ export class StaleEntryGuard {
   private retryTimer?: NodeJS.Timeout;
   private readonly pending = new Map<string, { ttl: number; expiresAt: number }>();
   private readonly waiters = new Set<() => void>();
+  private readonly listeners: Array<[string, () => void]> = [];
 
   constructor(
     private readonly client: Redis,
@@ -59,16 +61,16 @@ export class StaleEntryGuard {
     private readonly isStillLive: IsStillLive | undefined,
     private readonly logger: Pick<LoggerService, 'log' | 'warn'> = new Logger('SentinelRedis'),
   ) {
-    client.on('close', () => this.distrust());
-    client.on('ready', () => void this.verify());
+    this.listen('close', () => this.distrust());
+    this.listen('ready', () => void this.verify());
     if (isCluster(client)) {
       // A Cluster failover does not always close the client: a node change is reason enough.
-      for (const event of ['+node', '-node']) {
-        client.on(event, () => {
-          this.distrust();
-          void this.verify();
-        });
-      }
+      const changed = () => {
+        this.distrust();
+        void this.verify();
+      };
+      this.listen('+node', changed);
+      this.listen('-node', changed);
     }
     if (client.status === 'ready') void this.verify();
   }
@@ -116,9 +118,17 @@ export class StaleEntryGuard {
     }
   }
 
+  /** Stops listening (an application's client outlives the module). */
   close(): void {
     clearTimeout(this.retryTimer);
     this.generation += 1;
+    for (const [event, listener] of this.listeners) this.client.off(event, listener);
+    this.listeners.length = 0;
+  }
+
+  private listen(event: string, listener: () => void): void {
+    this.client.on(event, listener);
+    this.listeners.push([event, listener]);
   }
 
   private distrust(): void {
@@ -229,28 +239,4 @@ export class StaleEntryGuard {
     for (const { key } of tombstones) this.pending.delete(key);
     this.logger.log(`Wrote ${tombstones.length} tombstone(s) that had failed while Redis was down`);
   }
-}
-
-/** Primaries that serve slots, from CLUSTER NODES (`id addr flags master ping pong epoch link slots…`). */
-function servingPrimaries(nodes: string): Array<{ id: string; address: string; failing: boolean }> {
-  return nodes
-    .split('\n')
-    .map((line) => line.trim().split(' '))
-    .filter((fields) => fields.length > 8 && fields[2].split(',').includes('master'))
-    .map((fields) => ({
-      id: fields[0],
-      address: fields[1].split('@')[0],
-      failing: fields[2].split(',').some((flag) => flag === 'fail' || flag === 'fail?'),
-    }));
-}
-
-function runId(info: string): string {
-  const match = /^run_id:(\w+)/m.exec(info);
-  if (match === null) throw new Error('INFO server without run_id');
-  return match[1];
-}
-
-/** Escapes Redis glob metacharacters so a key prefix matches literally. */
-export function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

@@ -65,7 +65,7 @@ describe('Cluster failover to a replica that missed the tombstone (issue 17, ADR
       mongo: { uri: mongoUrl(), dbName: uniqueDbName('cluster_failover') },
       redis: { clusterNodes: topology.nodes },
       keyPrefix,
-      redisTimeoutMs: 300,
+      redisTimeoutMs: 1000,
     });
     client = await createTestClient(t.clients, { clientType: 'public' });
     await t.users.create({ username, password: PASSWORD });

@@ -48,7 +48,7 @@ describe('Redis restarted with its old data resurrects nothing (issue 17, ADR 00
       mongo: { uri: mongoUrl(), dbName: uniqueDbName('redis_restart') },
       redis: redis.url,
       keyPrefix,
-      redisTimeoutMs: 300,
+      redisTimeoutMs: 1000,
       management: { username: 'admin', password: 'management password 1' },
     });
     client = await createTestClient(t.clients, { clientType: 'public' });
@@ -58,7 +58,7 @@ describe('Redis restarted with its old data resurrects nothing (issue 17, ADR 00
     admin = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
     admin.on('error', () => undefined);
     resource = await startApp([
-      SentinelModule.forResourceServer({ redis: redis.url, keyPrefix, redisTimeoutMs: 300 }),
+      SentinelModule.forResourceServer({ redis: redis.url, keyPrefix, redisTimeoutMs: 1000 }),
     ]);
   });
   afterAll(async () => {

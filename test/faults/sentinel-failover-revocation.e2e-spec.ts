@@ -45,7 +45,7 @@ describe('Sentinel failover to a replica that missed the tombstone (issue 17, AD
       mongo: { uri: mongoUrl(), dbName: uniqueDbName('sentinel_failover') },
       redis: { sentinels: topology.sentinels, name: topology.name },
       keyPrefix,
-      redisTimeoutMs: 300,
+      redisTimeoutMs: 1000,
     });
     client = await createTestClient(t.clients, { clientType: 'public' });
     await t.users.create({ username, password: PASSWORD });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { CacheUnavailableError } from './cache.errors.js';
 import { groupBySlot } from './key-slot.js';
 import { ReadBatcher } from './read-batcher.js';
@@ -111,11 +111,25 @@ export class RedisTokenCache implements TokenCache {
     const groups = groupBySlot(tombstones, (tombstone) => tombstone.key);
     await Promise.all(groups.map((group) => this.transaction(group, undefined)));
     if (this.revocationChannel !== undefined && announcement !== undefined) {
-      try {
-        await this.client.publish(this.revocationChannel, announcement);
-      } catch (error) {
-        throw unavailable('revoke', error);
-      }
+      await this.announceOnEveryNode(this.revocationChannel, announcement);
+    }
+  }
+
+  /**
+   * A Cluster PUBLISH reaches subscribers on other nodes one cluster-bus hop later, after the
+   * publisher's reply: an instance subscribed elsewhere could still answer from memory once the
+   * revocation has been acknowledged (SECURITY.md 9). Published on every node instead, each
+   * node has written the message to its own subscribers before it replies (duplicates arriving
+   * over the bus evict again, harmlessly). A node that is down has no live subscriber.
+   */
+  private async announceOnEveryNode(channel: string, announcement: string): Promise<void> {
+    const nodes = (this.client as unknown as Cluster).nodes('all');
+    const results = await Promise.allSettled(
+      nodes.map((node) => node.publish(channel, announcement)),
+    );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (nodes.length === 0 || results.every((result) => result.status === 'rejected')) {
+      throw unavailable('revoke', failed?.reason ?? new Error('no cluster node to announce on'));
     }
   }
 

@@ -20,6 +20,7 @@ import {
 import {
   AUTHORIZATION_SERVER_EXPORTS,
   authorizationServerProviders,
+  RESOURCE_SERVER_CACHE,
   RESOURCE_SIDE_EXPORTS,
   RESOURCE_SIDE_PROVIDERS,
 } from './sentinel.providers.js';
@@ -123,7 +124,11 @@ export class SentinelModule extends SentinelConfigurableModule {
       });
       return {
         ...definition,
-        providers: [{ provide: SENTINEL_OPTIONS, useValue: resolved }, ...RESOURCE_SIDE_PROVIDERS],
+        providers: [
+          { provide: SENTINEL_OPTIONS, useValue: resolved },
+          RESOURCE_SERVER_CACHE,
+          ...RESOURCE_SIDE_PROVIDERS,
+        ],
         exports: RESOURCE_SIDE_EXPORTS,
       };
     } catch (error) {

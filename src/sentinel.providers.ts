@@ -26,13 +26,13 @@ import { GrantRegistry } from './token/grants/grant-registry.js';
 import { TOKEN_PROVIDERS } from './token/token.providers.js';
 
 /**
- * What every form of the module has, resource-server mode included: the clock, the token cache
- * and its Redis client, the guard's in-process cache, the guard, and the lifecycle that warns
+ * What every form of the module has, resource-server mode included: the clock, the token
+ * cache's port and its Redis client (the cache itself: {@link RESOURCE_SERVER_CACHE} or the
+ * authorization server's), the guard's in-process cache, the guard, and the lifecycle that warns
  * about development stores and closes connections. They need `SENTINEL_OPTIONS`.
  */
 export const RESOURCE_SIDE_PROVIDERS: Provider[] = [
   { provide: Clock, useValue: systemClock },
-  { provide: SENTINEL_CACHE, useFactory: createCache, inject: [SENTINEL_OPTIONS] },
   {
     provide: TokenCache,
     useFactory: (cache: SentinelCache) => cache.cache,
@@ -47,6 +47,28 @@ export const RESOURCE_SIDE_PROVIDERS: Provider[] = [
   ...CACHE_PROVIDERS,
   ...GUARD_PROVIDERS,
 ];
+
+/**
+ * The token cache of resource-server mode: with no token store, Redis data that may have missed
+ * revocations is not served until an authorization server has checked it (ADR 0017).
+ */
+export const RESOURCE_SERVER_CACHE: Provider = {
+  provide: SENTINEL_CACHE,
+  useFactory: (options: ResolvedSentinelOptions) => createCache(options),
+  inject: [SENTINEL_OPTIONS],
+};
+
+/**
+ * The token cache of the authorization server: with the token store, so Redis data that missed
+ * revocations (a restart with old data, a failover to a stale replica) is checked against it
+ * before it is served (ADR 0017).
+ */
+const AUTHORIZATION_SERVER_CACHE: Provider = {
+  provide: SENTINEL_CACHE,
+  useFactory: (options: ResolvedSentinelOptions, storage: SentinelStorage) =>
+    createCache(options, storage.tokens),
+  inject: [SENTINEL_OPTIONS, SENTINEL_STORAGE],
+};
 
 /** What the host app may inject from every form of the module. */
 export const RESOURCE_SIDE_EXPORTS: InjectionToken[] = [
@@ -101,6 +123,7 @@ export function authorizationServerProviders(setup: AuthorizationServerSetup): P
         { token: SENTINEL_HOST_CONNECTION, optional: true },
       ],
     },
+    AUTHORIZATION_SERVER_CACHE,
     storagePort(UserRepository, (storage) => storage.users),
     storagePort(ClientStore, (storage) => storage.clients),
     storagePort(TokenStore, (storage) => storage.tokens),

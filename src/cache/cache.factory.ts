@@ -4,6 +4,7 @@ import { MemoryTokenCache } from './memory-token-cache.js';
 import { closeRedis, openRedis, waitForRedis, type RedisConnection } from './redis-connection.js';
 import { RedisTokenCache } from './redis-token-cache.js';
 import { revocationChannel, RevocationSubscriber } from './revocation-broadcast.js';
+import type { TokenStore } from '../storage/token-store.js';
 import type { TokenCache } from './token-cache.js';
 
 /** How long start-up waits for a Redis the module connects to before going on without it. */
@@ -20,7 +21,14 @@ export interface SentinelCache {
   close(): Promise<void>;
 }
 
-export async function createCache(options: ResolvedSentinelOptions): Promise<SentinelCache> {
+/**
+ * @param tokens the token store, when this instance has one (not in resource-server mode): after
+ *   a Redis restart or failover, cached entries are checked against it (ADR 0017).
+ */
+export async function createCache(
+  options: ResolvedSentinelOptions,
+  tokens?: Pick<TokenStore, 'findByAccessDigest'>,
+): Promise<SentinelCache> {
   if (options.redis === undefined) {
     return { kind: 'memory', cache: new MemoryTokenCache(), close: async () => undefined };
   }
@@ -29,9 +37,27 @@ export async function createCache(options: ResolvedSentinelOptions): Promise<Sen
   if (redis.owned) await waitForRedis(redis.client, STARTUP_WAIT_MS);
   const channel = revocationChannel(options.keyPrefix);
   // Revocations are announced whether or not this instance keeps a local cache: others may.
-  const shared = new RedisTokenCache(redis.client, options.tokenKeyPrefix, channel);
+  const isStillLive =
+    tokens === undefined
+      ? undefined
+      : async (digest: string) => {
+          const record = await tokens.findByAccessDigest(digest);
+          return (
+            record !== null && !record.revoked && record.accessExpiresAt.getTime() > Date.now()
+          );
+        };
+  const shared = new RedisTokenCache(redis.client, options.tokenKeyPrefix, channel, {
+    guardStaleEntries: true,
+    isStillLive,
+  });
+  // Bounded: until the data is verified, live entries are checked against MongoDB (ADR 0017).
+  if (redis.client.status === 'ready') await shared.staleEntries?.whenVerified(STARTUP_WAIT_MS);
+  const closeShared = async () => {
+    shared.staleEntries?.close();
+    await closeRedis(redis);
+  };
   if (options.localCache === false) {
-    return { kind: 'redis', cache: shared, redis, close: () => closeRedis(redis) };
+    return { kind: 'redis', cache: shared, redis, close: closeShared };
   }
   const local = new LocalTokenCache(options.localCache.maxEntries, options.localCache.ttlMs);
   const subscriber = new RevocationSubscriber(redis.client, channel, local);
@@ -44,7 +70,7 @@ export async function createCache(options: ResolvedSentinelOptions): Promise<Sen
     local,
     close: async () => {
       await subscriber.close();
-      await closeRedis(redis);
+      await closeShared();
     },
   };
 }

@@ -1,8 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { CacheUnavailableError } from './cache.errors.js';
 import { groupBySlot } from './key-slot.js';
 import { ReadBatcher } from './read-batcher.js';
 import { isCluster } from './redis-connection.js';
+import { StaleEntryGuard, type Tombstone } from './stale-entry-guard.js';
 import { encodeRevocation } from './revocation-broadcast.js';
 import type { CacheEntry, CachedToken, TokenCache } from './token-cache.js';
 
@@ -19,25 +20,57 @@ const TOMBSTONE_JSON = '{"revoked":true}';
  */
 export class RedisTokenCache implements TokenCache {
   private readonly reads: ReadBatcher;
+  /** With `guardStaleEntries`: refuses live entries Redis may hold from before a restart. */
+  readonly staleEntries?: StaleEntryGuard;
 
+  /**
+   * @param options.guardStaleEntries see {@link StaleEntryGuard} (ADR 0017); the module turns
+   *   it on. Off, the cache trusts whatever Redis holds (contract tests, tools).
+   * @param options.isStillLive with the guard: whether the token store still has the token of a
+   *   digest live (absent in resource-server mode, which waits for an authorization server).
+   */
   constructor(
     private readonly client: Redis,
     private readonly keyPrefix: string,
     private readonly revocationChannel?: string,
+    options: {
+      guardStaleEntries?: boolean;
+      isStillLive?: (digest: string) => Promise<boolean>;
+    } = {},
   ) {
     this.reads = new ReadBatcher(client);
+    const { isStillLive } = options;
+    if (options.guardStaleEntries === true) {
+      this.staleEntries = new StaleEntryGuard(
+        client,
+        keyPrefix,
+        `${keyPrefix}~verified-data`,
+        TOMBSTONE_JSON,
+        (tombstones) => this.write(tombstones, undefined),
+        isStillLive === undefined ? undefined : (key) => isStillLive(key.slice(keyPrefix.length)),
+      );
+    }
   }
 
   async get(digest: string): Promise<CacheEntry | undefined> {
+    const key = this.key(digest);
+    const guard = this.staleEntries;
+    // A tombstone this instance failed to write: MongoDB has the token revoked.
+    if (guard?.isPendingRevocation(key)) return { revoked: true };
     let raw: string | null;
     try {
-      raw = await this.reads.read(this.key(digest));
+      raw = await this.reads.read(key);
     } catch (error) {
       // Someone else stored a non-string under our key: data we cannot read is a miss.
       if (isWrongType(error)) return undefined;
       throw unavailable('get', error);
     }
-    return raw === null ? undefined : parseCacheEntry(raw);
+    const entry = raw === null ? undefined : parseCacheEntry(raw);
+    if (entry !== undefined && !('revoked' in entry) && guard !== undefined && !guard.isVerified) {
+      // Possibly from before a restart or failover: let the caller ask MongoDB (ADR 0017).
+      throw unavailable('get', new Error('live entries not verified since Redis (re)connected'));
+    }
+    return entry;
   }
 
   async add(digest: string, token: CachedToken, ttlSeconds: number): Promise<void> {
@@ -56,6 +89,16 @@ export class RedisTokenCache implements TokenCache {
       ttl: clampTtlSeconds(entry.ttlSeconds),
     }));
     const announcement = encodeRevocation(entries.map((entry) => entry.digest));
+    try {
+      await this.write(tombstones, announcement);
+    } catch (error) {
+      // Written again once Redis is back, and refused by this instance meanwhile (ADR 0017).
+      this.staleEntries?.noteFailed(tombstones);
+      throw error;
+    }
+  }
+
+  private async write(tombstones: Tombstone[], announcement: string | undefined): Promise<void> {
     if (!isCluster(this.client)) {
       // MULTI/EXEC: one round-trip, and a token family is revoked all at once or not at all.
       await this.transaction(tombstones, announcement);
@@ -67,12 +110,26 @@ export class RedisTokenCache implements TokenCache {
     // tombstones already written only refuse more, never less.
     const groups = groupBySlot(tombstones, (tombstone) => tombstone.key);
     await Promise.all(groups.map((group) => this.transaction(group, undefined)));
-    if (this.revocationChannel !== undefined) {
-      try {
-        await this.client.publish(this.revocationChannel, announcement);
-      } catch (error) {
-        throw unavailable('revoke', error);
-      }
+    if (this.revocationChannel !== undefined && announcement !== undefined) {
+      await this.announceOnEveryNode(this.revocationChannel, announcement);
+    }
+  }
+
+  /**
+   * A Cluster PUBLISH reaches subscribers on other nodes one cluster-bus hop later, after the
+   * publisher's reply: an instance subscribed elsewhere could still answer from memory once the
+   * revocation has been acknowledged (docs/security.md 9). Published on every node instead, each
+   * node has written the message to its own subscribers before it replies (duplicates arriving
+   * over the bus evict again, harmlessly). A node that is down has no live subscriber.
+   */
+  private async announceOnEveryNode(channel: string, announcement: string): Promise<void> {
+    const nodes = (this.client as unknown as Cluster).nodes('all');
+    const results = await Promise.allSettled(
+      nodes.map((node) => node.publish(channel, announcement)),
+    );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (nodes.length === 0 || results.every((result) => result.status === 'rejected')) {
+      throw unavailable('revoke', failed?.reason ?? new Error('no cluster node to announce on'));
     }
   }
 

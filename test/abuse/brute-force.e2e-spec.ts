@@ -1,6 +1,11 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { BruteForceLimiter } from '../../src/abuse/brute-force.limiter.js';
+import { bruteForceKeyPrefix } from '../../src/abuse/redis-attempt-counter.js';
+import type { ResolvedSentinelOptions } from '../../src/options/resolved-options.js';
+import { accountSubject } from '../../src/abuse/account-subject.js';
+import { SENTINEL_OPTIONS } from '../../src/sentinel.constants.js';
 import { TOO_MANY_ATTEMPTS } from '../../src/abuse/too-many-attempts.js';
 import type { SentinelModuleOptions } from '../../src/index.js';
 import {
@@ -11,6 +16,14 @@ import {
   type ProtocolApp,
   type TestClient,
 } from '../revocation/protocol-testing.js';
+import {
+  CLUSTER,
+  SENTINEL,
+  startShared,
+  stopShared,
+  TOPOLOGY_START_TIMEOUT_MS,
+  type RedisDeployment,
+} from '../harness/redis-deployments.js';
 
 // docs/security.md 13, ADR 0007: brute-force protection of the password grant and of client
 // authentication, on the in-memory default and on FerretDB + redis-server.
@@ -20,15 +33,38 @@ const PASSWORD = 'correct horse battery staple';
 const LOOPBACK = '127.0.0.1';
 const LOCKED_BODY = { error: 'invalid_request', error_description: TOO_MANY_ATTEMPTS };
 
-describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
+type Backend = (label: string) => Promise<SentinelModuleOptions>;
+
+/** FerretDB + a Sentinel or Cluster topology shared by the file (issue 17). */
+function onTopology(deployment: RedisDeployment): [string, Backend] {
+  return [
+    `FerretDB + Redis ${deployment.name}`,
+    async (label) => ({
+      ...BACKENDS[1][1](label),
+      redis: (await startShared(deployment)).config,
+    }),
+  ];
+}
+
+const LOCKOUT_BACKENDS: Array<[string, Backend]> = [
+  ...BACKENDS.map(([label, backend]): [string, Backend] => [label, async (l) => backend(l)]),
+  onTopology(SENTINEL),
+  onTopology(CLUSTER),
+];
+
+afterAll(() => stopShared());
+
+describe.each(LOCKOUT_BACKENDS)('brute-force protection on %s', (label, backend) => {
   let t: ProtocolApp | undefined;
+  // Starts the file's Sentinel or Cluster topology before the first test's clock starts.
+  beforeAll(() => backend('warm-up'), TOPOLOGY_START_TIMEOUT_MS);
   afterEach(async () => {
     await t?.close();
     t = undefined;
   });
 
   async function start(options: SentinelModuleOptions = {}) {
-    t = await startProtocolApp({ ...backend(`brute_${label}`), ...options });
+    t = await startProtocolApp({ ...(await backend(`brute_${label}`)), ...options });
     const client = await createTestClient(t.clients, { clientType: 'public' });
     const username = `alice-${Math.floor(Math.random() * 1e9)}`;
     await t.users.create({ username, password: PASSWORD });
@@ -57,6 +93,13 @@ describe.each(BACKENDS)('brute-force protection on %s', (label, backend) => {
     expect(locked.body).toEqual(LOCKED_BODY);
     expect(locked.body).not.toHaveProperty('access_token');
     expect((await limiter.inspectAccount(username, LOOPBACK)).attempts).toBe(6);
+    if (t.redis !== null) {
+      // Counted in Redis, not in the memory fallback (which a CROSSSLOT would silently select).
+      const { keyPrefix } = t.app.get<ResolvedSentinelOptions>(SENTINEL_OPTIONS);
+      const hashed = createHash('sha256').update(accountSubject(username, LOOPBACK)).digest('hex');
+      const stored = await t.redis.get(`${bruteForceKeyPrefix(keyPrefix)}account:${hashed}`);
+      expect(stored).toMatch(/^6:\d+:\d+$/);
+    }
 
     t.clock.advanceSeconds(1);
     expect((await signIn(t, client, username, PASSWORD)).status).toBe(200);

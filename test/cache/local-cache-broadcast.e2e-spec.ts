@@ -9,7 +9,12 @@ import {
   type SentinelModuleOptions,
 } from '../../src/index.js';
 import { SENTINEL_REDIS } from '../../src/sentinel.constants.js';
-import { mongoUrl, redisUrl, uniqueDbName, uniqueKeyPrefix } from '../harness/backends.js';
+import { mongoUrl, uniqueDbName, uniqueKeyPrefix } from '../harness/backends.js';
+import {
+  REDIS_DEPLOYMENTS,
+  TOPOLOGY_START_TIMEOUT_MS,
+  type RunningRedis,
+} from '../harness/redis-deployments.js';
 import { makeServiceDir, startRedis, type ServiceHandle } from '../harness/test-services.js';
 import {
   FakeClock,
@@ -38,85 +43,92 @@ function localCacheOf(app: INestApplication): LocalTokenCache {
 /**
  * docs/security.md 9 with the in-process cache: two instances share FerretDB and Redis, each keeps a
  * local cache (TTL far longer than the test, so only the broadcast can evict), and a revocation
- * on one is refused by the other at once.
+ * on one is refused by the other at once. On standalone, Sentinel and Cluster (issue 17).
  */
-describe('localCache: revocations broadcast between two instances (docs/security.md 9)', () => {
-  let a: INestApplication;
-  let b: INestApplication;
-  let seeded: Seeded;
-  const clockB = new FakeClock();
+describe.each(REDIS_DEPLOYMENTS)(
+  'localCache: revocations broadcast between two instances on Redis $name (docs/security.md 9)',
+  (deployment) => {
+    let a: INestApplication;
+    let b: INestApplication;
+    let seeded: Seeded;
+    let running: RunningRedis;
+    const clockB = new FakeClock();
+    const keyPrefix = uniqueKeyPrefix('local-cache');
+    /** The token's key, named directly: KEYS would scan one Cluster node only. */
+    const keyOf = (token: string) => `${keyPrefix}token:${digest(token)}`;
 
-  beforeAll(async () => {
-    const shared: SentinelModuleOptions = {
-      mongo: { uri: mongoUrl(), dbName: uniqueDbName('local_cache') },
-      redis: redisUrl(),
-      keyPrefix: uniqueKeyPrefix('local-cache'),
-      bcryptCost: 10,
-      localCache: { ttlMs: TTL_MS, maxEntries: 100 },
-    };
-    a = await startApp([SentinelModule.forRoot(shared)]);
-    b = await startApp([SentinelModule.forRoot(shared)], clockB);
-    seeded = await seed(a);
-  });
+    beforeAll(async () => {
+      running = await deployment.start();
+      const shared: SentinelModuleOptions = {
+        mongo: { uri: mongoUrl(), dbName: uniqueDbName(`local_cache_${deployment.name}`) },
+        redis: running.config,
+        keyPrefix,
+        bcryptCost: 10,
+        localCache: { ttlMs: TTL_MS, maxEntries: 100 },
+      };
+      a = await startApp([SentinelModule.forRoot(shared)]);
+      b = await startApp([SentinelModule.forRoot(shared)], clockB);
+      seeded = await seed(a);
+    }, TOPOLOGY_START_TIMEOUT_MS);
 
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-  });
+    afterAll(async () => {
+      await Promise.all([a?.close(), b?.close()]);
+      await running?.stop();
+    });
 
-  async function issue(): Promise<string> {
-    return (await passwordGrant(a, seeded).expect(200)).body.access_token as string;
-  }
+    async function issue(): Promise<string> {
+      return (await passwordGrant(a, seeded).expect(200)).body.access_token as string;
+    }
 
-  /** Proves B answers `token` from its memory: with the Redis entry gone it still accepts it. */
-  async function cachedOnB(token: string): Promise<void> {
-    await callApi(b, token).expect(200);
-    const redis = b.get<Redis>(SENTINEL_REDIS);
-    const keys = await redis.keys(`*token:${digest(token)}`);
-    expect(keys).toHaveLength(1);
-    await redis.del(keys[0]);
-    await callApi(b, token).expect(200);
-  }
+    /** Proves B answers `token` from its memory: with the Redis entry gone it still accepts it. */
+    async function cachedOnB(token: string): Promise<void> {
+      await callApi(b, token).expect(200);
+      const redis = b.get<Redis>(SENTINEL_REDIS);
+      expect(await redis.del(keyOf(token))).toBe(1);
+      await callApi(b, token).expect(200);
+    }
 
-  it('serves from memory once subscribed', async () => {
-    expect(localCacheOf(a).isServing).toBe(true);
-    expect(localCacheOf(b).isServing).toBe(true);
-    const token = await issue();
-    await cachedOnB(token);
-    expect(localCacheOf(b).size).toBeGreaterThan(0);
-  });
+    it('serves from memory once subscribed', async () => {
+      expect(localCacheOf(a).isServing).toBe(true);
+      expect(localCacheOf(b).isServing).toBe(true);
+      const token = await issue();
+      await cachedOnB(token);
+      expect(localCacheOf(b).size).toBeGreaterThan(0);
+    });
 
-  it('revoke on A: B, which holds the token in memory, rejects it at once', async () => {
-    const token = await issue();
-    await cachedOnB(token);
+    it('revoke on A: B, which holds the token in memory, rejects it at once', async () => {
+      const token = await issue();
+      await cachedOnB(token);
 
-    await a.get(TokenRevocationService).revokeByUser(seeded.userId);
+      await a.get(TokenRevocationService).revokeByUser(seeded.userId);
 
-    const rejected = await callApi(b, token).expect(401);
-    expect(rejected.headers['www-authenticate']).toContain('error="invalid_token"');
-    await callApi(a, token).expect(401);
-  });
+      const rejected = await callApi(b, token).expect(401);
+      expect(rejected.headers['www-authenticate']).toContain('error="invalid_token"');
+      await callApi(a, token).expect(401);
+    });
 
-  it('revoke on A before B ever saw the token: B rejects it', async () => {
-    const token = await issue();
-    await callApi(a, token).expect(200); // A holds it in memory
-    await a.get(TokenRevocationService).revokeByUser(seeded.userId);
-    await callApi(b, token).expect(401);
-    await callApi(a, token).expect(401);
-  });
+    it('revoke on A before B ever saw the token: B rejects it', async () => {
+      const token = await issue();
+      await callApi(a, token).expect(200); // A holds it in memory
+      await a.get(TokenRevocationService).revokeByUser(seeded.userId);
+      await callApi(b, token).expect(401);
+      await callApi(a, token).expect(401);
+    });
 
-  it('a revocation that bypasses the broadcast holds on B after the TTL at most (the bound)', async () => {
-    const token = await issue();
-    await callApi(b, token).expect(200);
-    // A foreign writer tombstones the key without announcing it: B cannot know…
-    const redis = b.get<Redis>(SENTINEL_REDIS);
-    const [key] = await redis.keys(`*token:${digest(token)}`);
-    await redis.set(key, '{"revoked":true}', 'EX', 3600);
-    await callApi(b, token).expect(200);
-    // …until its entry's TTL runs out (B's clock is the fake one).
-    clockB.advanceSeconds(TTL_MS / 1000);
-    await callApi(b, token).expect(401);
-  });
-});
+    it('a revocation that bypasses the broadcast holds on B after the TTL at most (the bound)', async () => {
+      const token = await issue();
+      await callApi(b, token).expect(200);
+      // A foreign writer tombstones the key without announcing it: B cannot know…
+      const redis = b.get<Redis>(SENTINEL_REDIS);
+      expect(await redis.exists(keyOf(token))).toBe(1);
+      await redis.set(keyOf(token), '{"revoked":true}', 'EX', 3600);
+      await callApi(b, token).expect(200);
+      // …until its entry's TTL runs out (B's clock is the fake one).
+      clockB.advanceSeconds(TTL_MS / 1000);
+      await callApi(b, token).expect(401);
+    });
+  },
+);
 
 /** With a private redis-server the suite can stop and start. */
 describe('localCache while Redis pub/sub is down (docs/security.md 9, 17)', () => {

@@ -171,10 +171,14 @@ describe('Redis stops mid-run and comes back (docs/security.md 17, ADR 0004, ADR
         (await admin.ping().catch(() => 'down')) === 'PONG',
       'the module reconnecting to Redis',
     );
-    // The stale live entry is back: this is why the caller was told to retry.
-    expect(JSON.parse((await admin.get(tokenKey(second.access_token)))!)).not.toHaveProperty(
-      'revoked',
-    );
+    // The live entry came back with the data, but is never served (ADR 0017): refused at once.
+    expect(
+      (
+        await request(t.app.getHttpServer())
+          .get('/api/me')
+          .set('Authorization', `Bearer ${second.access_token}`)
+      ).status,
+    ).toBe(401);
 
     // The store has nothing left to revoke, yet the retry tombstones every live access token.
     const retried = await postForm(t.app, '/oauth/revoke', client, { token: first.refresh_token! });

@@ -29,12 +29,16 @@ import { MemoryTokenStore } from '../../src/storage/memory/memory-token.store.js
 import { MongoTokenStore } from '../../src/storage/mongo/mongo-token.store.js';
 import { SENTINEL_TOKEN_MODEL, SentinelTokenSchema } from '../../src/storage/mongo/token.schema.js';
 import { TokenStore } from '../../src/storage/token-store.js';
+import { dropAndClose, openTestConnection, uniqueKeyPrefix } from '../harness/backends.js';
 import {
-  dropAndClose,
-  openTestConnection,
-  redisUrl,
-  uniqueKeyPrefix,
-} from '../harness/backends.js';
+  CLUSTER,
+  SENTINEL,
+  STANDALONE,
+  startShared,
+  stopShared,
+  TOPOLOGY_START_TIMEOUT_MS,
+  type RedisDeployment,
+} from '../harness/redis-deployments.js';
 import { createPlatformApp, PLATFORMS, type Platform } from '../token/token-testing.js';
 
 const REALM = 'test-realm';
@@ -115,17 +119,45 @@ interface Wiring {
   open(now: () => number): Promise<Backends>;
 }
 
-async function realRedis(label: string): Promise<Backends['redis'] & { close(): Promise<void> }> {
-  const connection = openRedis(redisUrl());
+async function realRedis(
+  label: string,
+  deployment: RedisDeployment = STANDALONE,
+): Promise<Backends['redis'] & { close(): Promise<void> }> {
+  const running = await startShared(deployment);
+  const connection = openRedis(running.config);
   expect(await waitForRedis(connection.client, 10_000)).toBe(true);
   const keyPrefix = `${uniqueKeyPrefix(label)}token:`;
   return {
     client: connection.client,
     keyPrefix,
     async close() {
-      const keys = await connection.client.keys(`${keyPrefix}*`);
-      if (keys.length > 0) await connection.client.del(...keys);
+      // Sentinel and Cluster topologies are thrown away whole (stopShared).
+      if (deployment === STANDALONE) {
+        const keys = await connection.client.keys(`${keyPrefix}*`);
+        if (keys.length > 0) await connection.client.del(...keys);
+      }
       await closeRedis(connection);
+    },
+  };
+}
+
+/** The Redis cache + Mongo store wiring on a Sentinel or Cluster topology (issue 17). */
+function distributedWiring(deployment: RedisDeployment): Wiring {
+  return {
+    name: `Redis cache (${deployment.name}) + Mongo token store (FerretDB)`,
+    hasStore: true,
+    async open() {
+      const redis = await realRedis(`guard-${deployment.name}`, deployment);
+      const mongo = await realMongoStore(`guard_${deployment.name}`);
+      return {
+        cache: new RedisTokenCache(redis.client, redis.keyPrefix),
+        store: mongo.store,
+        redis,
+        async close() {
+          await redis.close();
+          await mongo.close();
+        },
+      };
     },
   };
 }
@@ -195,7 +227,11 @@ const WIRINGS: Wiring[] = [
       };
     },
   },
+  distributedWiring(SENTINEL),
+  distributedWiring(CLUSTER),
 ];
+
+afterAll(() => stopShared());
 
 async function createApp(
   platform: Platform,
@@ -236,7 +272,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
         local: backends.local,
         now: () => now,
       });
-    });
+    }, TOPOLOGY_START_TIMEOUT_MS);
     afterAll(async () => {
       await app?.close();
       await backends?.close();

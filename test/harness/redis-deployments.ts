@@ -54,3 +54,26 @@ export const REDIS_DEPLOYMENTS: RedisDeployment[] = [STANDALONE, SENTINEL, CLUST
 
 /** Long enough for a Sentinel or Cluster start-up in beforeAll on a busy machine. */
 export const TOPOLOGY_START_TIMEOUT_MS = 120_000;
+
+const shared = new Map<string, Promise<RunningRedis>>();
+
+/**
+ * One topology per deployment for the whole test file, started on first use (so suites that
+ * describe.each over several app configurations pay for one start). Stop with {@link stopShared}
+ * in the file's afterAll.
+ */
+export function startShared(deployment: RedisDeployment): Promise<RunningRedis> {
+  let running = shared.get(deployment.name);
+  if (running === undefined) {
+    running = deployment.start();
+    shared.set(deployment.name, running);
+  }
+  return running;
+}
+
+/** Stops every topology {@link startShared} started in this file. */
+export async function stopShared(): Promise<void> {
+  const all = [...shared.values()];
+  shared.clear();
+  await Promise.all(all.map(async (running) => (await running).stop()));
+}

@@ -13,7 +13,8 @@ export class OutageLog {
    * @param level the level of the "it is down" line (`warn` for a fallback, `error` for a 503).
    */
   constructor(
-    private readonly logger: Pick<LoggerService, 'log' | 'warn' | 'error'>,
+    private readonly logger: Pick<LoggerService, 'log' | 'warn'> &
+      Partial<Pick<LoggerService, 'error'>>,
     private readonly level: 'warn' | 'error' = 'warn',
   ) {}
 
@@ -25,7 +26,9 @@ export class OutageLog {
   failed(message: string | (() => string)): void {
     if (this.down) return;
     this.down = true;
-    this.logger[this.level](typeof message === 'function' ? message() : message);
+    const text = typeof message === 'function' ? message() : message;
+    if (this.level === 'error' && this.logger.error) this.logger.error(text);
+    else this.logger.warn(text);
   }
 
   /** A call succeeded: logs `message` if this ends an outage. */

@@ -1,4 +1,5 @@
 import { Logger, type LoggerService } from '@nestjs/common';
+import { OutageLog } from '../outage-log.js';
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 
 /**
@@ -194,17 +195,13 @@ function withoutUndefined<T extends object>(options: T): T {
 
 /** One warning when the connection is lost and one line when it is back, not one per retry. */
 function reportOutages(client: Redis, logger: Pick<LoggerService, 'log' | 'warn'>): void {
-  let down = false;
+  const outage = new OutageLog(logger);
   // Without an 'error' listener ioredis prints every failed reconnect attempt to the console.
   client.on('error', (error: Error) => {
-    if (down) return;
-    down = true;
     // The message names host and port at most, never the URL (which may carry a password).
-    logger.warn(`Redis unavailable, the token cache falls back to MongoDB: ${error.message}`);
+    outage.failed(
+      () => `Redis unavailable, the token cache falls back to MongoDB: ${error.message}`,
+    );
   });
-  client.on('ready', () => {
-    if (!down) return;
-    down = false;
-    logger.log('Redis connection restored');
-  });
+  client.on('ready', () => outage.succeeded('Redis connection restored'));
 }

@@ -1,5 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { OutageLog } from '../outage-log.js';
 import type { LocalTokenCache } from './local-token-cache.js';
 import { duplicateForSubscription } from './redis-connection.js';
 
@@ -36,7 +37,7 @@ export class RevocationSubscriber {
   private connectionGeneration = 0;
   private subscribed?: Promise<boolean>;
   private resolveSubscribed?: (live: boolean) => void;
-  private down = false;
+  private readonly outage = new OutageLog(this.logger);
 
   constructor(
     private readonly source: Redis,
@@ -85,10 +86,7 @@ export class RevocationSubscriber {
       () => {
         if (generation !== this.connectionGeneration || connection !== this.connection) return;
         this.local.setServing(true);
-        if (this.down) {
-          this.down = false;
-          this.logger.log('Revocation broadcast subscribed again; local token cache in use');
-        }
+        this.outage.succeeded('Revocation broadcast subscribed again; local token cache in use');
         this.resolveSubscribed?.(true);
       },
       () => connection.disconnect(true), // reconnect, and subscribe again on the next `ready`
@@ -98,9 +96,8 @@ export class RevocationSubscriber {
   private lost(): void {
     this.connectionGeneration += 1;
     if (this.local.isServing || this.local.size > 0) this.local.setServing(false);
-    if (!this.down && this.connection !== undefined) {
-      this.down = true;
-      this.logger.warn(
+    if (this.connection !== undefined) {
+      this.outage.failed(
         'Revocation broadcast unavailable; the local token cache is bypassed until it is back',
       );
     }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import {
   findRedisCli,
   findRedisServer,
-  freePort,
+  freePorts,
   makeServiceDir,
   redisProcess,
 } from './test-services.js';
@@ -51,9 +51,7 @@ export async function startRedisSentinel({ name = 'sentinel-test' } = {}) {
   findRedisServer();
   findRedisCli();
   const dir = makeServiceDir('sentinel-redis-sentinel-');
-  const [primaryPort, replicaPort, ...sentinelPorts] = await Promise.all(
-    [0, 1, 2, 3, 4].map(() => freePort()),
-  );
+  const [primaryPort, replicaPort, ...sentinelPorts] = await freePorts(5);
   const primary = redisProcess(primaryPort, join(dir.path, 'primary'), []);
   const replica = redisProcess(replicaPort, join(dir.path, 'replica'), [
     '--replicaof',
@@ -136,8 +134,9 @@ export async function startRedisCluster() {
   findRedisServer();
   findRedisCli();
   const dir = makeServiceDir('sentinel-redis-cluster-');
-  const ports = await Promise.all([0, 1, 2, 3, 4, 5].map(() => freePort()));
-  const busPorts = await Promise.all(ports.map(() => freePort()));
+  const allPorts = await freePorts(12);
+  const ports = allPorts.slice(0, 6);
+  const busPorts = allPorts.slice(6);
   const nodes = ports.map((port, i) =>
     redisProcess(port, join(dir.path, `node-${port}`), [
       '--cluster-enabled',

@@ -16,6 +16,8 @@ export interface ServiceHandle {
   kill(): Promise<void>;
 }
 export declare function freePort(): Promise<number>;
+/** `count` distinct free loopback ports, held open together before any is released. */
+export declare function freePorts(count: number): Promise<number[]>;
 export declare function findRedisServer(): string;
 export declare function findFerretDb(): string;
 export declare function findRedisCli(): string;

@@ -17,6 +17,27 @@ export function freePort() {
     });
   });
 }
+/**
+ * `count` distinct free loopback ports: all are held open at once before any is released, so no
+ * two of them can be the same port (separate `freePort()` calls may hand out one port twice).
+ */
+export async function freePorts(count) {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise((resolve, reject) => {
+          const server = createServer();
+          server.unref();
+          server.on('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => server.address().port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
 function onPath(binary) {
   const found = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
   return found.status === 0 ? found.stdout.trim() : undefined;

@@ -95,6 +95,14 @@ describe.each(BACKENDS)('management console in Chromium on %s', (_name, backend)
     await page.fill('#client-create [name="client_name"]', 'Browser app');
     await page.selectOption('#client-create [name="client_type"]', 'confidential');
     await page.fill('#client-create [name="scope"]', 'orders profile');
+    // A redirect URI with a fragment is refused, naming the field (RFC 6749 §3.1.2).
+    await page.fill('#client-create [name="redirect_uris"]', 'https://app.example.com/cb#x');
+    await page.click('#client-create button[type="submit"]');
+    await page.locator('#alert-text', { hasText: '(field: redirect_uris)' }).waitFor();
+    await page.fill(
+      '#client-create [name="redirect_uris"]',
+      'https://app.example.com/cb  com.example.app:/cb',
+    );
     await page.click('#client-create button[type="submit"]');
     await page.waitForSelector('#secret:not([hidden])');
     await page.waitForSelector('tr[data-client-name="Browser app"]');
@@ -122,6 +130,9 @@ describe.each(BACKENDS)('management console in Chromium on %s', (_name, backend)
     await page.click('#secret-done');
     await page.click('tr[data-client-name="Browser app"] button:text("Manage")');
     await page.waitForSelector('#detail:not([hidden]) tr[data-token-id]');
+    expect(await page.inputValue('#detail-form [name="redirect_uris"]')).toBe(
+      'https://app.example.com/cb com.example.app:/cb',
+    );
     expect(await page.locator('#tokens-rows tr[data-token-id]').count()).toBe(1);
     await expect(page.textContent('#tokens-rows')).resolves.toContain('browser-user');
     await page.click('#tokens-rows tr[data-token-id] button:text("Revoke")');

@@ -120,6 +120,7 @@ export function consoleHtml(styles: string, script: string, grants: ConsoleGrant
             ${grantCheckboxes(grants)}
           </fieldset>
           <label>Scope<input type="text" name="scope" placeholder="e.g. read write"><span class="hint">Scopes the client may request.</span></label>
+          <label>Redirect URIs<input type="text" name="redirect_uris" placeholder="e.g. https://app.example.com/cb"><span class="hint">Space-separated; where a browser sign-in may return.</span></label>
           <button type="submit" class="btn primary">Create client</button>
         </form>
       </aside>

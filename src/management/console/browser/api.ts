@@ -20,6 +20,7 @@ export interface ClientView {
   client_type: string;
   grant_types: string[];
   scope: string;
+  redirect_uris: string[];
   created_at: string;
   updated_at: string;
 }

@@ -8,6 +8,11 @@ import { showAlert, action, guarded } from './feedback.js';
 import { when, badge, chips, shortId, emptyRow, pager, field } from './widgets.js';
 import { meta, showDetail, closeDetail, loadTokens } from './detail.js';
 
+/** Redirect URIs typed into one field: separated by spaces (a URI never contains one). */
+function uriList(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
+
 export async function loadClients(): Promise<void> {
   const page = await api<PageView<ClientView>>(
     'GET',
@@ -63,6 +68,7 @@ clientForm.addEventListener(
       client_type: data.get('client_type'),
       grant_types: data.getAll('grant_types'),
       scope: data.get('scope'),
+      redirect_uris: uriList(String(data.get('redirect_uris') ?? '')),
     });
     clientForm.reset();
     if (client.client_secret) showSecret(client, 'Client "' + client.client_name + '" created');
@@ -125,6 +131,11 @@ export function renderClient(client: ClientView): void {
   const form = $form('detail-form');
   const name = h('input', { type: 'text', name: 'client_name', value: client.client_name });
   const scope = h('input', { type: 'text', name: 'scope', value: client.scope });
+  const redirectUris = h('input', {
+    type: 'text',
+    name: 'redirect_uris',
+    value: client.redirect_uris.join(' '),
+  });
   // The registered grant types, as the server rendered them into the create form.
   const registered = Array.from(
     document.querySelectorAll<HTMLInputElement>('#client-create input[name=grant_types]'),
@@ -145,6 +156,7 @@ export function renderClient(client: ClientView): void {
       ...grants.map((input) => h('label', { className: 'check grant' }, [input, input.value])),
     ]),
     field('Scope', scope, 'Scopes the client may request.'),
+    field('Redirect URIs', redirectUris, 'Space-separated; where a browser sign-in may return.'),
     h('div', { className: 'row' }, [
       h('button', { type: 'submit', className: 'btn primary', text: 'Save changes' }),
     ]),
@@ -157,6 +169,7 @@ export function renderClient(client: ClientView): void {
         client_name: name.value,
         grant_types: grants.filter((input) => input.checked).map((input) => input.value),
         scope: scope.value,
+        redirect_uris: uriList(redirectUris.value),
       },
     );
     showAlert('Client "' + updated.client_name + '" saved.', true);

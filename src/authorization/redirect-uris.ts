@@ -1,10 +1,9 @@
+import { LOOPBACK_HOSTS } from '../options/protocol-options.js';
+
 /**
  * The rules for a client's redirect URIs (RFC 6749 §3.1.2, RFC 9700 §2.1, RFC 8252 §7), used when
  * a client is registered and when an authorization request names one.
  */
-
-/** Hosts a native app listens on for its redirect (RFC 8252 §7.3), plain `http` allowed. */
-const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /** Most redirect URIs one client may register, and the longest one. */
 export const MAX_REDIRECT_URIS = 20;

@@ -18,7 +18,11 @@ import { isScopeToken } from '../token/scope.js';
  */
 export const METADATA_WELL_KNOWN_PATH = '/.well-known/oauth-authorization-server';
 
-export const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/**
+ * Hosts where plain `http` is allowed: the issuer in development, and the redirect URIs a native
+ * app listens on (RFC 8252 §7.3).
+ */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export function metadataEnabled(value: unknown): boolean {
   if (value === undefined) return true;

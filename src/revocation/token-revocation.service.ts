@@ -3,6 +3,7 @@ import { TokenCache } from '../cache/token-cache.js';
 import { Clock } from '../clock.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import { TokenStore, type Revocation } from '../storage/token-store.js';
+import { errorName } from '../outage-log.js';
 
 /**
  * Revokes tokens in the store (the truth), then tombstones their access tokens in the cache so
@@ -62,7 +63,7 @@ export class TokenRevocationService {
     } catch (error) {
       this.logger.error(
         `Revoked ${entries.length} token(s) in the store but could not tombstone them in the ` +
-          `token cache (${describe(error)}); cached entries may be served until they expire`,
+          `token cache (${errorName(error)}); cached entries may be served until they expire`,
       );
       throw OAuthException.temporarilyUnavailable();
     }
@@ -72,8 +73,4 @@ export class TokenRevocationService {
   private now(): Date {
     return new Date(this.clock.now());
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.name : 'unknown error';
 }

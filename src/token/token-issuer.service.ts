@@ -8,6 +8,7 @@ import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
 import { TokenStore, type TokenRecord } from '../storage/token-store.js';
 import type { TokenResponse } from './grants/grant.js';
+import { errorName } from '../outage-log.js';
 
 /**
  * What a grant decided; the issuer turns it into a stored record and a response.
@@ -99,7 +100,7 @@ export class TokenIssuerService {
     } catch (error) {
       this.logger.warn(
         `Token ${record.id} is stored but could not be cached ` +
-          `(${error instanceof Error ? error.name : 'unknown error'}); guards fall back to the store`,
+          `(${errorName(error)}); guards fall back to the store`,
       );
     }
   }

@@ -11,6 +11,7 @@ import { parseScope, resolveScope } from '../scope.js';
 import { TokenIssuerService } from '../token-issuer.service.js';
 import { TokenRevocationService } from '../../revocation/token-revocation.service.js';
 import type { Grant, GrantContext, TokenResponse } from './grant.js';
+import { errorName } from '../../outage-log.js';
 
 /** One description for every unusable refresh token, so a foreign client learns nothing. */
 export const INVALID_REFRESH_TOKEN = 'Invalid refresh token';
@@ -104,7 +105,7 @@ export class RefreshTokenGrant implements Grant {
       await this.tokens.restoreRefresh(consumed.id).catch((restoreError: unknown) => {
         this.logger.error(
           `Could not restore refresh token record ${consumed.id} after a failed rotation ` +
-            `(${restoreError instanceof Error ? restoreError.name : 'unknown error'})`,
+            `(${errorName(restoreError)})`,
         );
       });
       throw error;
@@ -184,7 +185,7 @@ export class RefreshTokenGrant implements Grant {
     } catch (error) {
       this.logger.warn(
         `Could not revoke the replaced access token of record ${consumed.id} ` +
-          `(${error instanceof Error ? error.name : 'unknown error'}); it expires on its own`,
+          `(${errorName(error)}); it expires on its own`,
       );
     }
   }

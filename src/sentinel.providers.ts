@@ -16,6 +16,7 @@ import {
   SENTINEL_REDIS,
   SENTINEL_STORAGE,
 } from './sentinel.constants.js';
+import { AuthorizationCodeStore } from './storage/authorization-code-store.js';
 import { ClientStore } from './storage/client-store.js';
 import { hostConnectionToken } from './storage/host-connection-token.js';
 import { createStorage, type SentinelStorage } from './storage/storage.factory.js';
@@ -127,6 +128,7 @@ export function authorizationServerProviders(setup: AuthorizationServerSetup): P
     storagePort(UserRepository, (storage) => storage.users),
     storagePort(ClientStore, (storage) => storage.clients),
     storagePort(TokenStore, (storage) => storage.tokens),
+    storagePort(AuthorizationCodeStore, (storage) => storage.codes),
     {
       provide: UserStore,
       useFactory: async (

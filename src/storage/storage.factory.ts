@@ -1,7 +1,9 @@
 import type { Connection } from 'mongoose';
+import type { AuthorizationCodeStore } from './authorization-code-store.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import type { ClientStore, GrantCatalog } from './client-store.js';
+import { MemoryAuthorizationCodeStore } from './memory/memory-authorization-code.store.js';
 import { MemoryClientStore } from './memory/memory-client.store.js';
 import { MemoryTokenStore } from './memory/memory-token.store.js';
 import { MemoryUserStore } from './memory/memory-user.store.js';
@@ -14,6 +16,8 @@ export interface SentinelStorage {
   users: UserRepository;
   clients: ClientStore;
   tokens: TokenStore;
+  /** Authorization codes (RFC 6749 §4.1.2). */
+  codes: AuthorizationCodeStore;
   close(): Promise<void>;
 }
 
@@ -29,6 +33,7 @@ export async function createStorage(
       users: new MemoryUserStore(hasher),
       clients: new MemoryClientStore(grants),
       tokens: new MemoryTokenStore(),
+      codes: new MemoryAuthorizationCodeStore(),
       close: async () => undefined,
     };
   }

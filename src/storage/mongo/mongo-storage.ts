@@ -6,6 +6,7 @@ import type { ResolvedSentinelOptions } from '../../options/resolved-options.js'
 import type { GrantCatalog } from '../client-store.js';
 import type { SentinelStorage } from '../storage.factory.js';
 import { SENTINEL_CLIENT_MODEL, SentinelClientSchema } from './client.schema.js';
+import { MongoAuthorizationCodeStore } from './mongo-authorization-code.store.js';
 import { MongoClientStore } from './mongo-client.store.js';
 import { MongoTokenStore } from './mongo-token.store.js';
 import { MongoUserStore } from './mongo-user.store.js';
@@ -30,13 +31,15 @@ export async function createMongoStorage(
     grants,
   );
   const tokens = new MongoTokenStore(connection.model(SENTINEL_TOKEN_MODEL, SentinelTokenSchema));
+  const codes = new MongoAuthorizationCodeStore(connection);
   // Unique indexes exist before the first request, so duplicates are conflicts, not races.
-  const [, , tokenIndexes] = await Promise.all([
+  const [, , tokenIndexes, codeTtl] = await Promise.all([
     users.ensureIndexes(),
     clients.ensureIndexes(),
     tokens.ensureIndexes(),
+    codes.ensureIndexes(),
   ]);
-  if (!tokenIndexes.ttl) {
+  if (!tokenIndexes.ttl || !codeTtl) {
     new Logger('Sentinel').warn(
       'This MongoDB server does not support TTL indexes (e.g. FerretDB): expired token ' +
         'records are not removed automatically. They are never accepted, but they take space.',
@@ -47,6 +50,7 @@ export async function createMongoStorage(
     users,
     clients,
     tokens,
+    codes,
     close: async () => {
       if (owned) await connection.close();
     },

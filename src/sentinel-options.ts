@@ -6,6 +6,8 @@
 import type { Type } from '@nestjs/common';
 import type { RedisConfig } from './cache/redis-connection.js';
 import type { OAuthErrorCode } from './errors/oauth-error-code.js';
+import type { HostLogin } from './interaction/host-login.js';
+import type { SentinelPageTemplates } from './interaction/pages/page-views.js';
 import type { UserStore } from './storage/user-store.js';
 
 /**
@@ -149,6 +151,46 @@ export interface SentinelTokenLifetimes {
 }
 
 /**
+ * The authorization code grant (RFC 6749 §4.1) with PKCE (RFC 7636).
+ * @publicApi
+ */
+export interface SentinelAuthorizationCodeOptions {
+  /** Lifetime of an authorization code in seconds, at most 600 (RFC 6749 §4.1.2). Default 60. */
+  codeTtl?: number;
+  /**
+   * Whether confidential clients must use PKCE too (RFC 9700 §2.1.1). `false` lets a
+   * confidential client omit `code_challenge`; public clients always need it, and a
+   * `code_verifier` for a code issued without a challenge is always refused. Default `true`.
+   */
+  requirePkceForConfidentialClients?: boolean;
+}
+
+/**
+ * The pages a person sees in the browser: sign-in, consent and sign-out (docs/security.md 26–31).
+ * @publicApi
+ */
+export interface SentinelInteractionOptions {
+  /**
+   * Seconds a built-in sign-in lasts at most, however active the person is. Default 28 800
+   * (8 hours).
+   */
+  sessionTtl?: number;
+  /** Seconds of inactivity after which a built-in sign-in ends. Default 1800 (30 minutes). */
+  sessionIdleTtl?: number;
+  /** Seconds a person has to finish signing in and consenting. Default 600. */
+  requestTtl?: number;
+  /**
+   * The host app's own login instead of the built-in sign-in page: a provider class (may inject
+   * the host's services) or an instance of {@link HostLogin}. Default: the built-in page.
+   */
+  login?: Type<HostLogin> | HostLogin;
+  /** Replacements for some or all of the built-in pages. */
+  templates?: Partial<SentinelPageTemplates>;
+  /** What each scope means, shown on the consent page, e.g. `{ 'orders:read': 'See your orders' }`. */
+  scopeDescriptions?: Record<string, string>;
+}
+
+/**
  * Options of {@link SentinelModule.forRoot}. Every field is optional.
  * @publicApi
  */
@@ -170,6 +212,17 @@ export interface SentinelModuleOptions {
    */
   introspectionPath?: string | false;
   /**
+   * Path of the authorization endpoint (RFC 6749 §3.1) under the prefix; `false` disables it
+   * and the authorization code grant with it. Default `/authorize`.
+   */
+  authorizePath?: string | false;
+  /**
+   * Path under the prefix of the pages a person sees (sign-in, consent, sign-out), used by the
+   * authorization endpoint. `false` only together with `authorizePath: false`. Default
+   * `/interaction`.
+   */
+  interactionPath?: string | false;
+  /**
    * Serve the authorization server metadata (RFC 8414) at the host root:
    * `GET /.well-known/oauth-authorization-server`, followed by the path of {@link issuer} when
    * it has one (RFC 8414 §3.1). Not under `routePrefix`. Default `true`.
@@ -189,6 +242,10 @@ export interface SentinelModuleOptions {
   scopesSupported?: string[];
   /** Introspection policy and rate limit. */
   introspection?: SentinelIntrospectionOptions;
+  /** Code lifetime and PKCE policy of the authorization code grant. */
+  authorizationCode?: SentinelAuthorizationCodeOptions;
+  /** Session lifetimes, the host's own login, page templates and scope descriptions. */
+  interaction?: SentinelInteractionOptions;
   /** Management credentials (Flask-Sentinel `SENTINEL_MANAGEMENT_USERNAME` / `_PASSWORD`). */
   management?: SentinelManagementOptions;
   /** Redis for the token cache. Omitted: an in-process cache (development only). */

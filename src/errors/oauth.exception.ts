@@ -83,6 +83,30 @@ export class OAuthException extends HttpException {
     return new OAuthException(OAuthErrorCode.InvalidScope, description, HttpStatus.BAD_REQUEST);
   }
 
+  /** RFC 6749 §4.1.2.1: the person (or the server on their behalf) said no. */
+  static accessDenied(description: string): OAuthException {
+    return new OAuthException(OAuthErrorCode.AccessDenied, description, HttpStatus.FORBIDDEN);
+  }
+
+  /** RFC 6749 §4.1.2.1: only `response_type=code` is offered (RFC 9700 §2.1.2: no implicit). */
+  static unsupportedResponseType(description: string): OAuthException {
+    return new OAuthException(
+      OAuthErrorCode.UnsupportedResponseType,
+      description,
+      HttpStatus.BAD_REQUEST,
+    );
+  }
+
+  /** `prompt=none` and nobody is signed in (OpenID Connect Core §3.1.2.6). */
+  static loginRequired(description: string): OAuthException {
+    return new OAuthException(OAuthErrorCode.LoginRequired, description, HttpStatus.BAD_REQUEST);
+  }
+
+  /** `prompt=none` and the request needs the person's consent (OpenID Connect Core §3.1.2.6). */
+  static consentRequired(description: string): OAuthException {
+    return new OAuthException(OAuthErrorCode.ConsentRequired, description, HttpStatus.BAD_REQUEST);
+  }
+
   /**
    * 405 `invalid_request` with `Allow: POST`: the token endpoint accepts POST only
    * (RFC 6749 §3.2, docs/security.md 1). No token is issued.

@@ -8,6 +8,7 @@ import {
   resolveUserStore,
 } from './backend-options.js';
 import { resolveErrorUri, resolveErrorUris } from './error-uri-options.js';
+import { resolveAuthorizationCode, resolveInteraction } from './interaction-options.js';
 import { resolveGrantLifetimes } from './lifetime-options.js';
 import { SentinelConfigError, normalizePath, positiveInteger } from './option-checks.js';
 import { SENTINEL_DEFAULTS } from './option-defaults.js';
@@ -45,6 +46,12 @@ export function resolveSentinelOptions(
     true,
   );
   const endpointPaths = resolveEndpointPaths(routePrefix, options);
+  if (endpointPaths.authorizePath !== false && endpointPaths.interactionPath === false) {
+    throw new SentinelConfigError(
+      'interactionPath',
+      'is needed by the authorization endpoint (set authorizePath: false to disable both)',
+    );
+  }
   const issuer = resolveIssuer(options.issuer);
   const management = resolveManagement(options.management);
   const keyPrefix = options.keyPrefix ?? SENTINEL_DEFAULTS.keyPrefix;
@@ -97,6 +104,8 @@ export function resolveSentinelOptions(
     bruteForce: resolveBruteForce(options.bruteForce),
     localCache: resolveLocalCache(options.localCache),
     userStore: resolveUserStore(options.userStore),
+    authorizationCode: resolveAuthorizationCode(options.authorizationCode),
+    interaction: resolveInteraction(options.interaction),
   };
   return resolved;
 }

@@ -6,6 +6,10 @@ import type {
   SentinelRedisConfig,
 } from '../sentinel-options.js';
 import type { UserStore } from '../storage/user-store.js';
+import type {
+  ResolvedAuthorizationCodeOptions,
+  ResolvedInteractionOptions,
+} from './interaction-options.js';
 import type { TokenLifetimes } from './lifetime-options.js';
 import type { EndpointPathField } from './route-options.js';
 
@@ -64,4 +68,6 @@ export interface ResolvedSentinelOptions extends Record<EndpointPathField, strin
   /** The guard's in-process cache, or `false` when off. */
   localCache: { maxEntries: number; ttlMs: number } | false;
   userStore?: Type<UserStore> | UserStore;
+  authorizationCode: ResolvedAuthorizationCodeOptions;
+  interaction: ResolvedInteractionOptions;
 }

@@ -11,6 +11,8 @@ export const ENDPOINT_PATHS = {
   managementPath: '/management',
   revocationPath: '/revoke',
   introspectionPath: '/introspect',
+  authorizePath: '/authorize',
+  interactionPath: '/interaction',
 } as const;
 
 /** One of the {@link ENDPOINT_PATHS} fields. */

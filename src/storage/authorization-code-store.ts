@@ -14,8 +14,11 @@ export interface AuthorizationCodeRecord {
   redirectUriGiven: boolean;
   /** The granted scope, canonical. */
   scope: string;
-  /** The PKCE S256 challenge (RFC 7636 §4.2). */
-  codeChallenge: string;
+  /**
+   * The PKCE S256 challenge (RFC 7636 §4.2); `null` when a confidential client was allowed to
+   * omit PKCE (`authorizationCode.requirePkceForConfidentialClients: false`).
+   */
+  codeChallenge: string | null;
   /**
    * The token family the code's tokens will belong to, chosen when the code is minted, so a
    * second redemption can revoke every token issued from it (RFC 6749 §4.1.2).

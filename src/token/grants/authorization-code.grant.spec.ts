@@ -57,7 +57,9 @@ describe('AuthorizationCodeGrant (RFC 6749 §4.1.3, RFC 7636 §4.6; docs/securit
   });
 
   /** Mints a code as the authorization endpoint will: digest, challenge, family. */
-  async function mint(overrides: { redirectUriGiven?: boolean; lifetimeMs?: number } = {}) {
+  async function mint(
+    overrides: { redirectUriGiven?: boolean; lifetimeMs?: number; withoutChallenge?: boolean } = {},
+  ) {
     const code = generateToken();
     const verifier = generateToken() + generateToken();
     const now = backend.clock.now();
@@ -69,7 +71,7 @@ describe('AuthorizationCodeGrant (RFC 6749 §4.1.3, RFC 7636 §4.6; docs/securit
       redirectUri: REDIRECT,
       redirectUriGiven: overrides.redirectUriGiven ?? true,
       scope: 'read',
-      codeChallenge: s256Challenge(verifier),
+      codeChallenge: overrides.withoutChallenge ? null : s256Challenge(verifier),
       familyId,
       issuedAt: new Date(now),
       expiresAt: new Date(now + (overrides.lifetimeMs ?? 60_000)),
@@ -94,7 +96,18 @@ describe('AuthorizationCodeGrant (RFC 6749 §4.1.3, RFC 7636 §4.6; docs/securit
       error: 'invalid_request',
     });
     const { code } = await mint();
-    expect((await oauthError(redeem({ code }))).body).toMatchObject({ error: 'invalid_request' });
+    expect((await oauthError(redeem({ code, redirect_uri: REDIRECT }))).body).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('a code issued without a challenge (PKCE relaxed) is redeemed without a verifier, and refused with one (downgrade)', async () => {
+    const plain = await mint({ withoutChallenge: true });
+    const response = await redeem({ code: plain.code, redirect_uri: REDIRECT });
+    expect(response.access_token).toEqual(expect.any(String));
+    const downgrade = await mint({ withoutChallenge: true });
+    const refused = await oauthError(
+      redeem({ code: downgrade.code, code_verifier: downgrade.verifier, redirect_uri: REDIRECT }),
+    );
+    expect(refused.body).toEqual(INVALID_GRANT);
   });
 
   it.each<[string, (minted: { code: string; verifier: string }) => Record<string, string>]>([

@@ -19,7 +19,9 @@ export const INVALID_CODE = 'Invalid authorization code';
 /**
  * Authorization Code grant, token side (RFC 6749 §4.1.3–4.1.4) with PKCE (RFC 7636 §4.5–4.6):
  *
- * 1. `code` and `code_verifier` are required (PKCE S256 for every client, docs/security.md 24).
+ * 1. `code` is required; `code_verifier` too, unless the code was issued without a challenge
+ *    (a confidential client with PKCE relaxed) — then a verifier is refused as a downgrade
+ *    (docs/security.md 24, ADR 0021). The code is used up either way.
  * 2. The code is redeemed atomically and once ({@link AuthorizationCodeStore.redeem}). A second
  *    redemption is refused and revokes every token issued from the code (§4.1.2): they share
  *    the family chosen when the code was minted.
@@ -31,8 +33,7 @@ export const INVALID_CODE = 'Invalid authorization code';
  *    before the tokens existed) is looked for, and the family revoked again: the rule that a
  *    reused code leaves no live token holds whatever the interleaving.
  *
- * Not registered as a built-in grant yet: codes are minted by the authorization endpoint,
- * which issue 13 builds next.
+ * Codes are minted by the authorization endpoint (authorization/authorization-code.issuer.ts).
  */
 @Injectable()
 export class AuthorizationCodeGrant implements Grant {
@@ -49,9 +50,6 @@ export class AuthorizationCodeGrant implements Grant {
   async handle({ form, client }: GrantContext): Promise<TokenResponse> {
     const { code, code_verifier: verifier } = form;
     if (code === undefined) throw OAuthException.invalidRequest('Missing parameter: code');
-    if (verifier === undefined) {
-      throw OAuthException.invalidRequest('Missing parameter: code_verifier');
-    }
     const codeDigest = digest(code);
     const redemption = await this.codes.redeem(codeDigest, new Date(this.clock.now()));
     if (redemption.outcome === 'unknown') throw OAuthException.invalidGrant(INVALID_CODE);
@@ -82,20 +80,28 @@ export class AuthorizationCodeGrant implements Grant {
     return response;
   }
 
-  /** Step 3: the code belongs to this client, this redirect URI and this verifier. */
+  /** Steps 1 and 3: the code belongs to this client, this redirect URI and this verifier. */
   private assertBound(
     record: AuthorizationCodeRecord,
     client: SentinelClient,
     redirectUri: string | undefined,
-    verifier: string,
+    verifier: string | undefined,
   ): void {
     const redirectMatches =
       redirectUri === undefined ? !record.redirectUriGiven : redirectUri === record.redirectUri;
-    if (
-      record.clientId !== client.clientId ||
-      !redirectMatches ||
-      !verifiesChallenge(verifier, record.codeChallenge)
-    ) {
+    if (record.clientId !== client.clientId || !redirectMatches) {
+      throw OAuthException.invalidGrant(INVALID_CODE);
+    }
+    if (record.codeChallenge === null) {
+      // Issued without PKCE (relaxed, confidential client): a verifier now is a downgrade
+      // attempt (RFC 9700 §2.1.1, docs/security.md 24).
+      if (verifier !== undefined) throw OAuthException.invalidGrant(INVALID_CODE);
+      return;
+    }
+    if (verifier === undefined) {
+      throw OAuthException.invalidRequest('Missing parameter: code_verifier');
+    }
+    if (!verifiesChallenge(verifier, record.codeChallenge)) {
       throw OAuthException.invalidGrant(INVALID_CODE);
     }
   }

@@ -33,6 +33,8 @@ export interface SentinelClient {
    * do not use a redirect.
    */
   redirectUris: string[];
+  /** Trusted by the administrator: its users are not asked for consent (docs/security.md 30). */
+  firstParty?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

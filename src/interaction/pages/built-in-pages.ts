@@ -75,9 +75,13 @@ ${hiddenFields(view.form)}
 </div>
 </form>
 <p class="fine">Your answer is sent to ${escapeHtml(view.destination)}. You can withdraw access later.</p>
-<div class="account"><span>Not ${escapeHtml(view.username)}?</span>
-<form method="post" action="${escapeHtml(view.signOut.action)}">${hiddenFields(view.signOut)}<button type="submit" class="link">Sign out</button></form></div>`,
+${view.signOut === undefined ? '' : switchAccount(view.username, view.signOut)}`,
   );
+}
+
+function switchAccount(username: string, signOut: PageForm): string {
+  return `<div class="account"><span>Not ${escapeHtml(username)}?</span>
+<form method="post" action="${escapeHtml(signOut.action)}">${hiddenFields(signOut)}<button type="submit" class="link">Sign out</button></form></div>`;
 }
 
 function errorPage(view: ErrorPageView): string {

@@ -41,8 +41,8 @@ export interface ConsentPageView {
   previouslyGranted: readonly string[];
   /** Where the app's answer goes (the redirect URI's origin, or its scheme for native apps). */
   destination: string;
-  /** A sign-out form, to switch accounts. */
-  signOut: PageForm;
+  /** A sign-out form, to switch accounts; `undefined` with the host app's login. */
+  signOut?: PageForm;
 }
 
 /** @publicApi */

@@ -36,6 +36,7 @@ export class ManagementClientsService {
       grantTypes: [...(dto.grant_types ?? DEFAULT_GRANT_TYPES)],
       scope: normalizeScope(dto.scope ?? ''),
       redirectUris: dto.redirect_uris,
+      firstParty: dto.first_party,
     });
     return clientWithSecretView(created);
   }
@@ -56,6 +57,7 @@ export class ManagementClientsService {
       grantTypes: dto.grant_types,
       scope: dto.scope === undefined ? undefined : normalizeScope(dto.scope),
       redirectUris: dto.redirect_uris,
+      firstParty: dto.first_party,
     });
     if (!client) throw notFound();
     return clientView(client);

@@ -23,6 +23,8 @@ export interface ClientView {
   grant_types: string[];
   scope: string;
   redirect_uris: string[];
+  /** Skips the consent page. */
+  first_party: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -65,6 +67,7 @@ export function clientView(client: SentinelClient): ClientView {
     grant_types: [...client.grantTypes],
     scope: client.scope,
     redirect_uris: [...client.redirectUris],
+    first_party: client.firstParty,
     created_at: client.createdAt.toISOString(),
     updated_at: client.updatedAt.toISOString(),
   };

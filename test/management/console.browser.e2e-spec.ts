@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ClientStore } from '../../src/storage/client-store.js';
 import {
   ADMIN,
   BACKENDS,
@@ -166,8 +167,9 @@ describe.each(BACKENDS)('management console in Chromium on %s', (_name, backend)
       'client_credentials is only allowed for confidential clients (field: grant_types)',
     );
     await page.uncheck('#client-create [value="client_credentials"]');
+    await page.check('#client-create [name="first_party"]');
     await page.click('#client-create button[type="submit"]');
-    await page.waitForSelector('tr[data-client-name="Kiosk"]');
+    await page.waitForSelector('tr[data-client-name="Kiosk"] .badge:text("first-party")');
     const clientId = (await page.textContent('#alert-text'))!.match(/client_id (\S+)\.$/)![1];
 
     const login = () =>
@@ -182,6 +184,16 @@ describe.each(BACKENDS)('management console in Chromium on %s', (_name, backend)
       });
     const first = ((await (await login()).json()) as { access_token: string }).access_token;
     expect(await bearer(first)).toBe(200);
+
+    // The first-party flag in the client's settings: shown ticked, cleared and saved.
+    await page.click('tr[data-client-name="Kiosk"] button:text("Manage")');
+    expect(await page.isChecked('#detail-form [name="first_party"]')).toBe(true);
+    await page.uncheck('#detail-form [name="first_party"]');
+    await page.click('#detail-form button[type="submit"]');
+    await page.waitForSelector(
+      'tr[data-client-name="Kiosk"]:not(:has(.badge:text("first-party")))',
+    );
+    expect((await app.get<ClientStore>(ClientStore).findById(clientId))!.firstParty).toBe(false);
 
     await page.click('#tab-users');
     await page.click('tr[data-username="short-lived"] button:text("Manage")');

@@ -121,6 +121,7 @@ export function consoleHtml(styles: string, script: string, grants: ConsoleGrant
           </fieldset>
           <label>Scope<input type="text" name="scope" placeholder="e.g. read write"><span class="hint">Scopes the client may request.</span></label>
           <label>Redirect URIs<input type="text" name="redirect_uris" placeholder="e.g. https://app.example.com/cb"><span class="hint">Space-separated; where a browser sign-in may return.</span></label>
+          <label class="check"><input type="checkbox" name="first_party">First-party (skip consent)</label>
           <button type="submit" class="btn primary">Create client</button>
         </form>
       </aside>

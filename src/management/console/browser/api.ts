@@ -21,6 +21,7 @@ export interface ClientView {
   grant_types: string[];
   scope: string;
   redirect_uris: string[];
+  first_party: boolean;
   created_at: string;
   updated_at: string;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientStore } from '../storage/client-store.js';
+import { ConsentStore } from '../storage/consent-store.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import {
   DEFAULT_GRANT_TYPES,
@@ -26,6 +27,7 @@ import {
 export class ManagementClientsService {
   constructor(
     @Inject(ClientStore) private readonly clients: ClientStore,
+    @Inject(ConsentStore) private readonly consents: ConsentStore,
     private readonly revocation: TokenRevocationService,
   ) {}
 
@@ -76,11 +78,15 @@ export class ManagementClientsService {
     throw notFound();
   }
 
-  /** Revokes, deletes, then revokes again (see `ManagementUsersService.delete`). */
+  /**
+   * Revokes, deletes, then revokes again (see `ManagementUsersService.delete`); the consents
+   * given to the client go before it does (ADR 0019).
+   */
   async delete(clientId: string): Promise<void> {
     const client = await this.clients.findById(clientId);
     if (!client) throw notFound();
     await this.revocation.revokeByClient(client.clientId);
+    await this.consents.revokeAllOfClient(client.clientId);
     if (!(await this.clients.delete(client.clientId))) throw notFound();
     await this.revocation.revokeByClient(client.clientId);
   }

@@ -37,6 +37,14 @@ export interface TokenView {
   revoked: boolean;
 }
 
+export interface ConsentView {
+  client_id: string;
+  client_name: string | null;
+  scope: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface PageView<T> {
   items: T[];
   total: number;

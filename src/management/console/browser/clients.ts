@@ -7,6 +7,7 @@ import { PER_PAGE, state, selected } from './state.js';
 import { showAlert, action, guarded } from './feedback.js';
 import { when, badge, chips, shortId, emptyRow, pager, field } from './widgets.js';
 import { meta, showDetail, closeDetail, loadTokens } from './detail.js';
+import { showConsents } from './consents.js';
 
 /** Redirect URIs typed into one field: separated by spaces (a URI never contains one). */
 function uriList(text: string): string[] {
@@ -120,6 +121,7 @@ export async function openClient(clientId: string): Promise<void> {
   state.detail = { kind: 'client', id: client.client_id, record: client };
   renderClient(client);
   showDetail();
+  showConsents(false);
   await Promise.all([loadTokens(), loadClients()]);
 }
 

@@ -28,6 +28,7 @@ export const FILES = [
   'feedback.ts',
   'widgets.ts',
   'detail.ts',
+  'consents.ts',
   'users.ts',
   'clients.ts',
   'console.browser.ts',

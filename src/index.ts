@@ -83,6 +83,7 @@ export {
   type TokenQuery,
   type TokenRecord,
 } from './storage/token-store.js';
+export { ConsentStore, type ConsentQuery, type SentinelConsent } from './storage/consent-store.js';
 export { TokenCache, type CacheEntry, type CachedToken } from './cache/token-cache.js';
 export {
   ConflictError,

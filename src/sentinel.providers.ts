@@ -18,6 +18,7 @@ import {
 } from './sentinel.constants.js';
 import { AuthorizationCodeStore } from './storage/authorization-code-store.js';
 import { ClientStore } from './storage/client-store.js';
+import { ConsentStore } from './storage/consent-store.js';
 import { hostConnectionToken } from './storage/host-connection-token.js';
 import { createStorage, type SentinelStorage } from './storage/storage.factory.js';
 import { TokenStore } from './storage/token-store.js';
@@ -129,6 +130,7 @@ export function authorizationServerProviders(setup: AuthorizationServerSetup): P
     storagePort(ClientStore, (storage) => storage.clients),
     storagePort(TokenStore, (storage) => storage.tokens),
     storagePort(AuthorizationCodeStore, (storage) => storage.codes),
+    storagePort(ConsentStore, (storage) => storage.consents),
     {
       provide: UserStore,
       useFactory: async (
@@ -154,6 +156,7 @@ export const AUTHORIZATION_SERVER_EXPORTS: InjectionToken[] = [
   UserRepository,
   ClientStore,
   TokenStore,
+  ConsentStore,
   ...tokensOf(TOKEN_PROVIDERS),
 ];
 

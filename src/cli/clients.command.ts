@@ -33,6 +33,7 @@ export function clientsCommand(): Command {
       listOption,
     )
     .option('--scope <scope>', 'scopes the client may request, space-separated')
+    .option('--first-party', "the host's own app: its users are not asked for consent")
     .action(async (options, command: Command) => {
       const context = contextOf(command);
       const body = await context.api.post('/clients', {
@@ -40,6 +41,7 @@ export function clientsCommand(): Command {
         client_type: options.type,
         ...(options.grantTypes !== undefined && { grant_types: options.grantTypes }),
         ...(options.scope !== undefined && { scope: options.scope }),
+        ...(options.firstParty === true && { first_party: true }),
       });
       printClient(context, body);
     });
@@ -68,19 +70,26 @@ export function clientsCommand(): Command {
 
   clients
     .command('update <client_id>')
-    .description("change a client's name, grant types or scope (its type cannot change)")
+    .description(
+      "change a client's name, grant types, scope or first-party flag (its type cannot change)",
+    )
     .option('--name <name>', 'new client_name')
     .option('--grant-types <list>', 'new grant_types, comma-separated', listOption)
     .option('--scope <scope>', 'new scopes, space-separated ("" for none)')
+    .option('--first-party', 'skip the consent page for this client')
+    .option('--no-first-party', 'ask its users for consent again')
     .action(async (clientId: string, options, command: Command) => {
       const context = contextOf(command);
       const change = {
         ...(options.name !== undefined && { client_name: options.name }),
         ...(options.grantTypes !== undefined && { grant_types: options.grantTypes }),
         ...(options.scope !== undefined && { scope: options.scope }),
+        ...(options.firstParty !== undefined && { first_party: options.firstParty as boolean }),
       };
       if (Object.keys(change).length === 0) {
-        throw usageError('nothing to update: give --name, --grant-types or --scope');
+        throw usageError(
+          'nothing to update: give --name, --grant-types, --scope or --[no-]first-party',
+        );
       }
       context.printRecord(
         await context.api.patch(ManagementClient.path('clients', clientId), change),

@@ -21,7 +21,7 @@ export function needsConsent(
   forced: boolean,
 ): boolean {
   if (forced) return true;
-  if (client.firstParty === true) return false;
+  if (client.firstParty) return false;
   if (client.clientType === 'public' && isNativeRedirect(redirectUri)) return true;
   if (remembered === null) return true;
   const granted = new Set(remembered.scope.split(' '));

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientStore } from '../storage/client-store.js';
+import { ConsentStore } from '../storage/consent-store.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import {
   DEFAULT_GRANT_TYPES,
@@ -26,6 +27,7 @@ import {
 export class ManagementClientsService {
   constructor(
     @Inject(ClientStore) private readonly clients: ClientStore,
+    @Inject(ConsentStore) private readonly consents: ConsentStore,
     private readonly revocation: TokenRevocationService,
   ) {}
 
@@ -36,6 +38,7 @@ export class ManagementClientsService {
       grantTypes: [...(dto.grant_types ?? DEFAULT_GRANT_TYPES)],
       scope: normalizeScope(dto.scope ?? ''),
       redirectUris: dto.redirect_uris,
+      firstParty: dto.first_party,
     });
     return clientWithSecretView(created);
   }
@@ -56,6 +59,7 @@ export class ManagementClientsService {
       grantTypes: dto.grant_types,
       scope: dto.scope === undefined ? undefined : normalizeScope(dto.scope),
       redirectUris: dto.redirect_uris,
+      firstParty: dto.first_party,
     });
     if (!client) throw notFound();
     return clientView(client);
@@ -74,11 +78,15 @@ export class ManagementClientsService {
     throw notFound();
   }
 
-  /** Revokes, deletes, then revokes again (see `ManagementUsersService.delete`). */
+  /**
+   * Revokes, deletes, then revokes again (see `ManagementUsersService.delete`); the consents
+   * given to the client go before it does (ADR 0019).
+   */
   async delete(clientId: string): Promise<void> {
     const client = await this.clients.findById(clientId);
     if (!client) throw notFound();
     await this.revocation.revokeByClient(client.clientId);
+    await this.consents.revokeAllOfClient(client.clientId);
     if (!(await this.clients.delete(client.clientId))) throw notFound();
     await this.revocation.revokeByClient(client.clientId);
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
+import { ConsentStore } from '../storage/consent-store.js';
 import { UserRepository } from '../storage/user-store.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import type { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto.js';
@@ -24,6 +25,7 @@ import {
 export class ManagementUsersService {
   constructor(
     @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(ConsentStore) private readonly consents: ConsentStore,
     private readonly revocation: TokenRevocationService,
     @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions,
   ) {}
@@ -69,13 +71,15 @@ export class ManagementUsersService {
 
   /**
    * Revokes, deletes, then revokes again: a failed revocation leaves the user in place so the
-   * call can be retried, and the second pass catches a token issued in between.
+   * call can be retried, and the second pass catches a token issued in between. The user's
+   * consents go before the user does, so a failure there can be retried too (ADR 0019).
    */
   async delete(id: string): Promise<void> {
     this.assertManaged();
     const user = await this.users.findById(id);
     if (!user) throw notFound();
     await this.revocation.revokeByUser(user.id);
+    await this.consents.revokeAllOfUser(user.id);
     if (!(await this.users.delete(user.id))) throw notFound();
     await this.revocation.revokeByUser(user.id);
   }

@@ -1,4 +1,5 @@
 import type { ClientWithSecret, SentinelClient } from '../storage/client-store.js';
+import type { SentinelConsent } from '../storage/consent-store.js';
 import type { TokenRecord } from '../storage/token-store.js';
 import type { Page, SentinelUser } from '../storage/user-store.js';
 
@@ -23,6 +24,8 @@ export interface ClientView {
   grant_types: string[];
   scope: string;
   redirect_uris: string[];
+  /** Skips the consent page. */
+  first_party: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -37,6 +40,15 @@ export interface TokenView {
   expires_at: string;
   refresh_expires_at: string | null;
   revoked: boolean;
+}
+
+/** A user's remembered consent to one client; `client_name` is `null` once the client is gone. */
+export interface ConsentView {
+  client_id: string;
+  client_name: string | null;
+  scope: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface PageView<T> {
@@ -65,6 +77,7 @@ export function clientView(client: SentinelClient): ClientView {
     grant_types: [...client.grantTypes],
     scope: client.scope,
     redirect_uris: [...client.redirectUris],
+    first_party: client.firstParty,
     created_at: client.createdAt.toISOString(),
     updated_at: client.updatedAt.toISOString(),
   };
@@ -88,6 +101,16 @@ export function tokenView(record: TokenRecord): TokenView {
     expires_at: record.accessExpiresAt.toISOString(),
     refresh_expires_at: record.refreshExpiresAt?.toISOString() ?? null,
     revoked: record.revoked,
+  };
+}
+
+export function consentView(consent: SentinelConsent, clientName: string | null): ConsentView {
+  return {
+    client_id: consent.clientId,
+    client_name: clientName,
+    scope: consent.scope,
+    created_at: consent.createdAt.toISOString(),
+    updated_at: consent.updatedAt.toISOString(),
   };
 }
 

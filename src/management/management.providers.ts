@@ -6,14 +6,15 @@ import { loadConsolePage, MANAGEMENT_CONSOLE_PAGE } from './console/console-page
 import { ManagementJsonParseErrors } from './json-parse-errors.js';
 import { ManagementLoginThrottle } from './login-throttle.js';
 import { ManagementClientsService } from './management-clients.service.js';
+import { ManagementConsentsService } from './management-consents.service.js';
 import { ManagementTokensService } from './management-tokens.service.js';
 import { ManagementUsersService } from './management-users.service.js';
 import { SameOriginGuard } from './same-origin.guard.js';
 
 /**
  * Providers of the management API and console. The module adds what they inject:
- * `SENTINEL_OPTIONS`, `Clock`, `UserRepository`, `ClientStore`, `TokenStore` and
- * `TokenRevocationService`. The filter, pipe and interceptor are not listed: Nest instantiates
+ * `SENTINEL_OPTIONS`, `Clock`, `UserRepository`, `UserStore`, `ClientStore`, `TokenStore`,
+ * `ConsentStore` and `TokenRevocationService`. The filter, pipe and interceptor are not listed: Nest instantiates
  * them from the controllers' decorators, in the module that declares the controllers.
  */
 export const MANAGEMENT_PROVIDERS: Provider[] = [
@@ -24,6 +25,7 @@ export const MANAGEMENT_PROVIDERS: Provider[] = [
   ManagementUsersService,
   ManagementClientsService,
   ManagementTokensService,
+  ManagementConsentsService,
   {
     provide: MANAGEMENT_CONSOLE_PAGE,
     useFactory: loadConsolePage,

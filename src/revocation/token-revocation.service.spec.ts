@@ -104,6 +104,19 @@ describe('TokenRevocationService (docs/security.md 9)', () => {
     expect(await backend.cache.get(digest(b.response.access_token))).toEqual({ revoked: true });
   });
 
+  it("revokes one user's tokens of one client, tombstoning them, and no other", async () => {
+    const mine = await issuer.issue(base);
+    const otherClient = await issuer.issue({ ...base, clientId: 'c2' });
+    const otherUser = await issuer.issue({ ...base, userId: 'u2' });
+    expect((await revocation.revokeByUserAndClient('u1', base.clientId)).records).toHaveLength(1);
+    expect(await backend.cache.get(digest(mine.response.access_token))).toEqual({ revoked: true });
+    for (const kept of [otherClient, otherUser]) {
+      expect(await backend.cache.get(digest(kept.response.access_token))).not.toEqual({
+        revoked: true,
+      });
+    }
+  });
+
   it('does not call the cache when nothing was revoked', async () => {
     const revoke = jest.spyOn(module.get<TokenCache>(TokenCache), 'revoke');
     expect((await revocation.revokeByUser('nobody')).records).toEqual([]);

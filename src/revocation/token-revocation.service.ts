@@ -46,6 +46,11 @@ export class TokenRevocationService {
     return this.tombstone(await this.tokens.revokeByClient(clientId, this.now()));
   }
 
+  /** Revokes the user's tokens of one client (a withdrawn consent, docs/security.md 30). */
+  async revokeByUserAndClient(userId: string, clientId: string): Promise<Revocation> {
+    return this.tombstone(await this.tokens.revokeByUserAndClient(userId, clientId, this.now()));
+  }
+
   /**
    * Tombstones every unexpired access token the revocation covers — those revoked by earlier
    * calls too ({@link Revocation.unexpired}), so retrying after a 503 repairs the cache.

@@ -33,8 +33,12 @@ export interface SentinelClient {
    * do not use a redirect.
    */
   redirectUris: string[];
-  /** Trusted by the administrator: its users are not asked for consent (docs/security.md 30). */
-  firstParty?: boolean;
+  /**
+   * A first-party client (the host's own app) is not asked for consent: the authorization
+   * endpoint skips the consent page for it (docs/security.md 30). `false` for clients stored
+   * before the flag existed.
+   */
+  firstParty: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -47,6 +51,8 @@ export interface NewClient {
   scope: string;
   /** Default none. */
   redirectUris?: string[];
+  /** Default `false`: the user is asked for consent. */
+  firstParty?: boolean;
 }
 
 /** @publicApi */
@@ -55,6 +61,7 @@ export interface ClientChanges {
   grantTypes?: string[];
   scope?: string;
   redirectUris?: string[];
+  firstParty?: boolean;
 }
 
 /**

@@ -27,14 +27,27 @@ export interface ConsentQuery {
  * @publicApi
  */
 export interface ConsentStore {
-  /** The consent of `userId` for `clientId`, or `null` when there is none. */
+  /** The consent of `userId` for `clientId`, or `null` when there is none (or an id is not a string). */
   find(userId: string, clientId: string): Promise<SentinelConsent | null>;
   /**
    * Remembers that `userId` granted `scopes` to `clientId`: the stored scope becomes the union
-   * of what was granted before and `scopes`. Returns the consent as stored.
+   * of what was granted before and `scopes`; no scope is lost when grants race. `now` (default:
+   * the current time) becomes `updatedAt`, and `createdAt` of a new consent. Returns the consent
+   * as stored.
+   * @throws InvalidInputError for an empty or non-string id, or a scope that is not an
+   * RFC 6749 §3.3 scope-token.
    */
-  grant(userId: string, clientId: string, scopes: readonly string[]): Promise<SentinelConsent>;
-  /** The user's consents, newest change first. */
+  grant(
+    userId: string,
+    clientId: string,
+    scopes: readonly string[],
+    now?: Date,
+  ): Promise<SentinelConsent>;
+  /**
+   * The user's consents, newest change first (by `updatedAt`, then `clientId`); an empty page for
+   * a non-string id.
+   * @throws InvalidInputError unless `page` and `perPage` are positive integers.
+   */
   listByUser(userId: string, query: ConsentQuery): Promise<Page<SentinelConsent>>;
   /** Withdraws the consent; `false` when there was none. */
   revoke(userId: string, clientId: string): Promise<boolean>;

@@ -3,8 +3,10 @@ import type { AuthorizationCodeStore } from './authorization-code-store.js';
 import type { PasswordHasher } from '../crypto/password-hasher.js';
 import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import type { ClientStore, GrantCatalog } from './client-store.js';
+import type { ConsentStore } from './consent-store.js';
 import { MemoryAuthorizationCodeStore } from './memory/memory-authorization-code.store.js';
 import { MemoryClientStore } from './memory/memory-client.store.js';
+import { MemoryConsentStore } from './memory/memory-consent.store.js';
 import { MemoryTokenStore } from './memory/memory-token.store.js';
 import { MemoryUserStore } from './memory/memory-user.store.js';
 import type { TokenStore } from './token-store.js';
@@ -18,6 +20,8 @@ export interface SentinelStorage {
   tokens: TokenStore;
   /** Authorization codes (RFC 6749 §4.1.2). */
   codes: AuthorizationCodeStore;
+  /** Remembered consents (docs/security.md 30). */
+  consents: ConsentStore;
   close(): Promise<void>;
 }
 
@@ -34,6 +38,7 @@ export async function createStorage(
       clients: new MemoryClientStore(grants),
       tokens: new MemoryTokenStore(),
       codes: new MemoryAuthorizationCodeStore(),
+      consents: new MemoryConsentStore(),
       close: async () => undefined,
     };
   }

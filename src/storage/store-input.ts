@@ -133,6 +133,7 @@ export function assertNewClient(client: NewClient, grants: GrantCatalog): void {
   assertGrantTypes(client.grantTypes, grants);
   assertString(client.scope, 'scope');
   if (client.redirectUris !== undefined) assertRedirectUris(client.redirectUris);
+  if (client.firstParty !== undefined) assertBoolean(client.firstParty, 'firstParty');
   const confidentialOnly = confidentialOnlyGrant(client.grantTypes, grants);
   if (client.clientType === 'public' && confidentialOnly !== undefined) {
     throw confidentialOnlyGrantError(confidentialOnly);
@@ -145,6 +146,7 @@ export function assertClientChanges(changes: ClientChanges, grants: GrantCatalog
   if (changes.grantTypes !== undefined) assertGrantTypes(changes.grantTypes, grants);
   if (changes.scope !== undefined) assertString(changes.scope, 'scope');
   if (changes.redirectUris !== undefined) assertRedirectUris(changes.redirectUris);
+  if (changes.firstParty !== undefined) assertBoolean(changes.firstParty, 'firstParty');
 }
 
 /** @throws InvalidInputError unless `value` is a valid `Date`. */

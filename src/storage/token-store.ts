@@ -91,6 +91,11 @@ export interface TokenStore {
   revokeFamily(familyId: string, now?: Date): Promise<Revocation>;
   revokeByUser(userId: string, now?: Date): Promise<Revocation>;
   revokeByClient(clientId: string, now?: Date): Promise<Revocation>;
+  /**
+   * Revokes every record of `userId` issued to `clientId`, and no other: what a user's withdrawn
+   * consent to that client ends (docs/security.md 30). Matches nothing when an id is not a string.
+   */
+  revokeByUserAndClient(userId: string, clientId: string, now?: Date): Promise<Revocation>;
   list(query: TokenQuery): Promise<Page<TokenRecord>>;
 }
 /**

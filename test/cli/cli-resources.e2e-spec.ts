@@ -157,7 +157,25 @@ describe.each(BACKENDS)('nestjs-sentinel CLI on %s', (label, backend) => {
     ).toMatchObject({
       client_name: 'new name',
       grant_types: ['password'],
+      first_party: false,
     });
+    expect(await json(['clients', 'update', id, '--first-party'])).toMatchObject({
+      first_party: true,
+    });
+    expect(await json(['clients', 'update', id, '--no-first-party'])).toMatchObject({
+      first_party: false,
+      client_name: 'new name',
+    });
+    const firstParty = await json([
+      'clients',
+      'create',
+      '--name',
+      'own app',
+      '--type',
+      'public',
+      '--first-party',
+    ]);
+    expect(firstParty).toMatchObject({ client_name: 'own app', first_party: true });
     const list = await json(['clients', 'list', '--per-page', '100']);
     expect((list.items as Array<{ client_id: string }>).map((c) => c.client_id)).toContain(id);
     expect(await sentinel(['--json', 'clients', 'delete', id])).toEqual({

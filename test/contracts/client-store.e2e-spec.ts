@@ -50,6 +50,7 @@ const CLIENT_KEYS = [
   'clientName',
   'clientType',
   'createdAt',
+  'firstParty',
   'grantTypes',
   'redirectUris',
   'scope',
@@ -256,6 +257,43 @@ describe.each([
     });
   });
 
+  describe('first-party flag (consent skipped, docs/security.md 30)', () => {
+    it('is false by default and stored as given on create', async () => {
+      expect((await store.create(confidential)).client.firstParty).toBe(false);
+      const { client } = await store.create({ ...publicClient, firstParty: true });
+      expect(client.firstParty).toBe(true);
+      expect((await store.findById(client.clientId))!.firstParty).toBe(true);
+      expect((await store.list({ page: 1, perPage: 10 })).items.map((c) => c.firstParty)).toEqual([
+        false,
+        true,
+      ]);
+    });
+
+    it('changes on update, alone or with other fields, and stays when not given', async () => {
+      const { client } = await store.create(publicClient);
+      expect((await store.update(client.clientId, { firstParty: true }))!.firstParty).toBe(true);
+      expect((await store.update(client.clientId, { scope: 'x' }))!.firstParty).toBe(true);
+      const off = await store.update(client.clientId, { firstParty: false, clientName: 'n' });
+      expect(off).toMatchObject({ firstParty: false, clientName: 'n', scope: 'x' });
+      expect((await store.findById(client.clientId))!.firstParty).toBe(false);
+    });
+
+    it.each([
+      ['a string', 'true'],
+      ['a number', 1],
+      ['an operator object', { $ne: false }],
+    ])('refuses %s naming firstParty, on create and on update', async (_why, firstParty) => {
+      await expect(
+        store.create({ ...publicClient, firstParty: firstParty as never }),
+      ).rejects.toMatchObject({ name: 'InvalidInputError', field: 'firstParty' });
+      const { client } = await store.create(publicClient);
+      await expect(
+        store.update(client.clientId, { firstParty: firstParty as never }),
+      ).rejects.toMatchObject({ name: 'InvalidInputError', field: 'firstParty' });
+      expect((await store.findById(client.clientId))!.firstParty).toBe(false);
+    });
+  });
+
   describe('update', () => {
     it('changes name, grant types and scope and keeps the secret', async () => {
       const { client, clientSecret } = await store.create(confidential);
@@ -382,6 +420,19 @@ describe(`MongoClientStore on ${MONGO_BACKEND}`, () => {
       .db!.collection(CLIENTS_COLLECTION)
       .findOne({ clientId: client.clientId });
     expect(after!.secretDigest).toBe(digest(rotated!.clientSecret!));
+  });
+
+  it('reads a client stored before the first-party flag existed as not first-party', async () => {
+    const { client } = await store.create(publicClient);
+    await connection
+      .db!.collection(CLIENTS_COLLECTION)
+      .updateOne({ clientId: client.clientId }, { $unset: { firstParty: '' } });
+    const raw = await connection
+      .db!.collection(CLIENTS_COLLECTION)
+      .findOne({ clientId: client.clientId });
+    expect(raw).not.toHaveProperty('firstParty');
+    expect((await store.findById(client.clientId))!.firstParty).toBe(false);
+    expect((await store.update(client.clientId, { scope: 'read' }))!.firstParty).toBe(false);
   });
 
   it('has a unique index on clientId', async () => {

@@ -309,6 +309,26 @@ describe.each([
       expect((await store.findById(other.id))!.revoked).toBe(false);
     });
 
+    it("revokeByUserAndClient revokes that user's tokens of that client only", async () => {
+      const mine = await store.insert(newRecord({ userId: 'alice', clientId: 'app' }));
+      const mineToo = await store.insert(accessOnly({ userId: 'alice', clientId: 'app' }));
+      const otherClient = await store.insert(newRecord({ userId: 'alice', clientId: 'other' }));
+      const otherUser = await store.insert(newRecord({ userId: 'bob', clientId: 'app' }));
+      const machine = await store.insert(accessOnly({ clientId: 'app' }));
+      const expired = await store.insert(
+        newRecord({ userId: 'alice', clientId: 'app', accessExpiresAt: at(10) }),
+      );
+      const revocation = await store.revokeByUserAndClient('alice', 'app', at(60));
+      expect(digestsOf(revocation.records)).toEqual(digestsOf([mine, mineToo, expired]));
+      expect(digestsOf(revocation.unexpired)).toEqual(digestsOf([mine, mineToo]));
+      for (const untouched of [otherClient, otherUser, machine]) {
+        expect((await store.findById(untouched.id))!.revoked).toBe(false);
+      }
+      const again = await store.revokeByUserAndClient('alice', 'app', at(60));
+      expect(again.records).toEqual([]);
+      expect(digestsOf(again.unexpired)).toEqual(digestsOf([mine, mineToo]));
+    });
+
     it('revoked access tokens are still found, marked revoked', async () => {
       const record = await store.insert(newRecord());
       await store.revokeFamily(record.familyId);
@@ -324,6 +344,8 @@ describe.each([
       expect(await store.revokeFamily(OPERATOR)).toEqual(nothing);
       expect(await store.revokeByUser(OPERATOR)).toEqual(nothing);
       expect(await store.revokeByClient(OPERATOR)).toEqual(nothing);
+      expect(await store.revokeByUserAndClient(OPERATOR, 'client-1')).toEqual(nothing);
+      expect(await store.revokeByUserAndClient('user-1', OPERATOR)).toEqual(nothing);
       expect((await store.findById(record.id))!.revoked).toBe(false);
     });
   });

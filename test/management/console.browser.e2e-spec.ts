@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ClientStore } from '../../src/storage/client-store.js';
+import { ConsentStore } from '../../src/storage/consent-store.js';
+import { UserRepository } from '../../src/storage/user-store.js';
 import {
   ADMIN,
   BACKENDS,
@@ -166,8 +169,10 @@ describe.each(BACKENDS)('management console in Chromium on %s', (_name, backend)
       'client_credentials is only allowed for confidential clients (field: grant_types)',
     );
     await page.uncheck('#client-create [value="client_credentials"]');
+    await page.check('#client-create [name="first_party"]');
     await page.click('#client-create button[type="submit"]');
-    await page.waitForSelector('tr[data-client-name="Kiosk"]');
+    await page.waitForSelector('tr[data-client-name="Kiosk"] .badge:text("first-party")');
+    await page.screenshot({ path: 'test-artifacts/management-console-clients.png' });
     const clientId = (await page.textContent('#alert-text'))!.match(/client_id (\S+)\.$/)![1];
 
     const login = () =>
@@ -182,6 +187,16 @@ describe.each(BACKENDS)('management console in Chromium on %s', (_name, backend)
       });
     const first = ((await (await login()).json()) as { access_token: string }).access_token;
     expect(await bearer(first)).toBe(200);
+
+    // The first-party flag in the client's settings: shown ticked, cleared and saved.
+    await page.click('tr[data-client-name="Kiosk"] button:text("Manage")');
+    expect(await page.isChecked('#detail-form [name="first_party"]')).toBe(true);
+    await page.uncheck('#detail-form [name="first_party"]');
+    await page.click('#detail-form button[type="submit"]');
+    await page.waitForSelector(
+      'tr[data-client-name="Kiosk"]:not(:has(.badge:text("first-party")))',
+    );
+    expect((await app.get<ClientStore>(ClientStore).findById(clientId))!.firstParty).toBe(false);
 
     await page.click('#tab-users');
     await page.click('tr[data-username="short-lived"] button:text("Manage")');
@@ -203,6 +218,79 @@ describe.each(BACKENDS)('management console in Chromium on %s', (_name, backend)
     await page.waitForSelector('#detail', { state: 'hidden' });
     await page.waitForSelector('tr[data-username="short-lived"]', { state: 'detached' });
     expect(await bearer(second)).toBe(401);
+    await page.context().close();
+  }, 60_000);
+
+  it("lists a user's consents and withdraws one, which revokes that client's tokens", async () => {
+    const users = app.get<UserRepository>(UserRepository);
+    const clients = app.get<ClientStore>(ClientStore);
+    const consents = app.get<ConsentStore>(ConsentStore);
+    const user = await users.create({ username: 'consenting', password: 'pw-consenting' });
+    const photos = await clients.create({
+      clientName: 'Photo printer',
+      clientType: 'public',
+      grantTypes: ['password', 'refresh_token'],
+      scope: 'photos profile',
+    });
+    const calendar = await clients.create({
+      clientName: 'Calendar sync',
+      clientType: 'public',
+      grantTypes: ['password', 'refresh_token'],
+      scope: 'calendar',
+    });
+    await consents.grant(user.id, photos.client.clientId, ['photos', 'profile']);
+    await consents.grant(user.id, calendar.client.clientId, ['calendar']);
+    const login = async (clientId: string) => {
+      const response = await fetch(`${base}/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: clientId,
+          username: 'consenting',
+          password: 'pw-consenting',
+        }),
+      });
+      return ((await response.json()) as { access_token: string }).access_token;
+    };
+    const photoToken = await login(photos.client.clientId);
+    const calendarToken = await login(calendar.client.clientId);
+
+    const page = await openConsole();
+    const scriptErrors: string[] = [];
+    page.on('pageerror', (error) => scriptErrors.push(error.message));
+    await page.click('tr[data-username="consenting"] button:text("Manage")');
+    const photoRow = `#consents-rows tr[data-consent-client="${photos.client.clientId}"]`;
+    await page.waitForSelector(photoRow);
+    expect(await page.locator('#consents-rows tr[data-consent-client]').count()).toBe(2);
+    await expect(page.textContent(photoRow)).resolves.toContain('Photo printer');
+    expect(await page.locator(`${photoRow} .chip`).allTextContents()).toEqual([
+      'photos',
+      'profile',
+    ]);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({
+      path: 'test-artifacts/management-console-consents.png',
+      fullPage: true,
+    });
+
+    await page.click(`${photoRow} button:text("Withdraw")`);
+    await page.waitForSelector(photoRow, { state: 'detached' });
+    await expect(page.textContent('#alert-text')).resolves.toBe(
+      'Consent to "Photo printer" withdrawn and its tokens revoked.',
+    );
+    // The tokens table is reloaded: the photo printer's token shows as revoked.
+    await page.waitForSelector('#tokens-rows .badge:text("Revoked")');
+    expect(await bearer(photoToken)).toBe(401);
+    expect(await bearer(calendarToken)).toBe(200);
+    expect(await consents.find(user.id, photos.client.clientId)).toBeNull();
+    expect(await consents.find(user.id, calendar.client.clientId)).not.toBeNull();
+
+    // A client's detail has no consents section.
+    await page.click('#tab-clients');
+    await page.click('tr[data-client-name="Photo printer"] button:text("Manage")');
+    await page.waitForSelector('#detail:not([hidden])');
+    expect(await page.isHidden('#consents-section')).toBe(true);
+    expect(scriptErrors).toEqual([]);
     await page.context().close();
   }, 60_000);
 });

@@ -18,6 +18,7 @@ const CLIENT_KEYS = [
   'client_name',
   'client_type',
   'created_at',
+  'first_party',
   'grant_types',
   'redirect_uris',
   'scope',
@@ -140,6 +141,21 @@ describe.each(BACKENDS)('management clients API on %s', (_name, backend) => {
         'redirect_uris',
       ],
       [
+        'first_party as a string',
+        { client_name: 'x', client_type: 'public', first_party: 'true' },
+        'first_party',
+      ],
+      [
+        'first_party as a number',
+        { client_name: 'x', client_type: 'public', first_party: 1 },
+        'first_party',
+      ],
+      [
+        'first_party as null',
+        { client_name: 'x', client_type: 'public', first_party: null },
+        'first_party',
+      ],
+      [
         'a client_id chosen by the caller',
         { client_name: 'x', client_type: 'public', client_id: 'mine' },
         'client_id',
@@ -169,6 +185,30 @@ describe.each(BACKENDS)('management clients API on %s', (_name, backend) => {
       });
       expect(patched.status).toBe(200);
       expect(patched.body.redirect_uris).toEqual([]);
+    });
+
+    it('marks a client first-party (first_party, default false) and changes it with PATCH', async () => {
+      const plain = await api.post('/clients', {
+        client_name: 'Third party',
+        client_type: 'public',
+      });
+      expect(plain.body.first_party).toBe(false);
+      const created = await api.post('/clients', {
+        client_name: 'Own app',
+        client_type: 'public',
+        first_party: true,
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.first_party).toBe(true);
+      const id = created.body.client_id as string;
+      expect((await api.get(`/clients/${id}`)).body.first_party).toBe(true);
+      const patched = await api.patch(`/clients/${id}`, { first_party: false });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({ first_party: false, client_name: 'Own app' });
+      const refused = await api.patch(`/clients/${id}`, { first_party: 'yes' });
+      expectManagementError(refused, 400, 'invalid_input', 'first_party');
+      expect(refused.body.message).toBe('first_party must be true or false');
+      expect((await api.get(`/clients/${id}`)).body.first_party).toBe(false);
     });
 
     it('answers 415 for a form post', async () => {

@@ -121,6 +121,7 @@ export function consoleHtml(styles: string, script: string, grants: ConsoleGrant
           </fieldset>
           <label>Scope<input type="text" name="scope" placeholder="e.g. read write"><span class="hint">Scopes the client may request.</span></label>
           <label>Redirect URIs<input type="text" name="redirect_uris" placeholder="e.g. https://app.example.com/cb"><span class="hint">Space-separated; where a browser sign-in may return.</span></label>
+          <label class="check"><input type="checkbox" name="first_party">First-party (skip consent)</label>
           <button type="submit" class="btn primary">Create client</button>
         </form>
       </aside>
@@ -146,6 +147,15 @@ export function consoleHtml(styles: string, script: string, grants: ConsoleGrant
           <tbody id="tokens-rows"></tbody>
         </table></div>
         <div class="pager" id="tokens-pager"></div>
+        <div class="detail-section" id="consents-section" hidden>
+          <h3>Consents</h3>
+          <p class="hint">What the user agreed to share with each client. Withdrawing revokes that client&rsquo;s tokens; the user is asked again at the next sign-in.</p>
+          <div class="table-wrap"><table>
+            <thead><tr><th>Client</th><th>Scope</th><th>Granted</th><th>Updated</th><th></th></tr></thead>
+            <tbody id="consents-rows"></tbody>
+          </table></div>
+          <div class="pager" id="consents-pager"></div>
+        </div>
       </div>
     </div>
   </section>

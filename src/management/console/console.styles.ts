@@ -63,6 +63,7 @@ td.name, .nowrap { white-space: nowrap; }
   display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600;
   background: var(--line); color: var(--muted);
 }
+.badge:has(+ .badge) { margin: 1px 4px 1px 0; }
 .badge.ok { background: var(--ok-soft); color: var(--ok); }
 .badge.off { background: var(--danger-soft); color: var(--danger); }
 .badge.info { background: var(--accent-soft); color: var(--accent); }
@@ -116,6 +117,8 @@ legend { font-weight: 600; font-size: 13px; padding: 0 4px; }
 .secret input { font-family: var(--mono); font-size: 12.5px; }
 .detail-meta { display: flex; flex-wrap: wrap; gap: 6px 22px; margin: 0 0 14px; color: var(--muted); font-size: 13px; }
 .detail-meta b { color: var(--text); font-weight: 600; }
+.detail-section { margin-top: 26px; padding-top: 18px; border-top: 1px solid var(--line); }
+.detail-section .hint { margin: -4px 0 10px; color: var(--muted); font-size: 12px; }
 .detail-grid { display: grid; grid-template-columns: 320px minmax(0, 1fr); gap: 22px; align-items: start; }
 @media (max-width: 960px) { .detail-grid { grid-template-columns: 1fr; } }
 h3 { font-size: 13px; margin: 0 0 10px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.03em; }

@@ -1,6 +1,6 @@
 import { IsIn } from 'class-validator';
 import type { ClientType } from '../../storage/client-store.js';
-import { GrantTypesField, NameField, RedirectUrisField, ScopeField } from './fields.js';
+import { FlagField, GrantTypesField, NameField, RedirectUrisField, ScopeField } from './fields.js';
 
 const CLIENT_TYPES: readonly ClientType[] = ['public', 'confidential'];
 
@@ -29,6 +29,10 @@ export class CreateClientDto {
   /** Where the authorization endpoint may send the user back. Default none. */
   @RedirectUrisField()
   redirect_uris?: string[];
+
+  /** The host's own app: its users are not asked for consent. Default `false`. */
+  @FlagField()
+  first_party?: boolean;
 }
 
 /** `PATCH {mgmt}/clients/:client_id`. The type of a client cannot change. */
@@ -44,4 +48,7 @@ export class UpdateClientDto {
 
   @RedirectUrisField()
   redirect_uris?: string[];
+
+  @FlagField()
+  first_party?: boolean;
 }

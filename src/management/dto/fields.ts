@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
+  IsBoolean,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -34,6 +35,11 @@ export function NameField(options: { optional?: boolean } = {}): PropertyDecorat
     IsNotEmpty(),
     IsString(),
   );
+}
+
+/** An optional `true` or `false` (JSON booleans only: `"true"` and `1` are refused). */
+export function FlagField(): PropertyDecorator {
+  return stacked(IsOptional(), IsBoolean({ message: '$property must be true or false' }));
 }
 
 /** A space-delimited scope (RFC 6749 §3.3), possibly empty; always optional. */

@@ -64,6 +64,7 @@ export class MemoryClientStore extends SecretCheckedClients implements ClientSto
       grantTypes: [...new Set(client.grantTypes)],
       scope: client.scope,
       redirectUris: [...new Set(client.redirectUris ?? [])],
+      firstParty: client.firstParty ?? false,
       secretDigest: clientSecret === undefined ? null : digest(clientSecret),
       createdAt: now,
       updatedAt: now,
@@ -90,12 +91,13 @@ export class MemoryClientStore extends SecretCheckedClients implements ClientSto
     assertClientChanges(changes, this.grants);
     const stored = this.clients.get(clientId);
     if (!stored) return null;
-    const { clientName, grantTypes, scope, redirectUris } = changes;
+    const { clientName, grantTypes, scope, redirectUris, firstParty } = changes;
     if (
       clientName === undefined &&
       grantTypes === undefined &&
       scope === undefined &&
-      redirectUris === undefined
+      redirectUris === undefined &&
+      firstParty === undefined
     ) {
       return toClient(stored);
     }
@@ -107,6 +109,7 @@ export class MemoryClientStore extends SecretCheckedClients implements ClientSto
     if (grantTypes !== undefined) stored.grantTypes = [...new Set(grantTypes)];
     if (scope !== undefined) stored.scope = scope;
     if (redirectUris !== undefined) stored.redirectUris = [...new Set(redirectUris)];
+    if (firstParty !== undefined) stored.firstParty = firstParty;
     stored.updatedAt = new Date();
     return toClient(stored);
   }
@@ -134,6 +137,7 @@ function toClient(stored: StoredClient): SentinelClient {
     grantTypes: [...stored.grantTypes],
     scope: stored.scope,
     redirectUris: [...stored.redirectUris],
+    firstParty: stored.firstParty,
     createdAt: new Date(stored.createdAt),
     updatedAt: new Date(stored.updatedAt),
   };

@@ -1,4 +1,5 @@
 import type { ConsentQuery, ConsentStore, SentinelConsent } from '../consent-store.js';
+import { assertConsentGrant, canonicalConsentScope } from '../consent-input.js';
 import { assertPage, isQueryString } from '../store-input.js';
 import type { Page } from '../user-store.js';
 
@@ -20,18 +21,17 @@ export class MemoryConsentStore implements ConsentStore {
     userId: string,
     clientId: string,
     scopes: readonly string[],
+    now = new Date(),
   ): Promise<SentinelConsent> {
+    assertConsentGrant(userId, clientId, scopes, now);
     const key = keyOf(userId, clientId);
     const before = this.consents.get(key);
-    const now = new Date();
-    const granted = new Set([...(before?.scope.split(' ') ?? []), ...scopes]);
-    granted.delete('');
     const stored: SentinelConsent = {
       userId,
       clientId,
-      scope: [...granted].sort().join(' '),
-      createdAt: before?.createdAt ?? now,
-      updatedAt: now,
+      scope: canonicalConsentScope([...(before?.scope.split(' ') ?? []), ...scopes]),
+      createdAt: new Date(before?.createdAt ?? now),
+      updatedAt: new Date(now),
     };
     this.consents.set(key, stored);
     return copy(stored);
@@ -42,7 +42,11 @@ export class MemoryConsentStore implements ConsentStore {
     const { page, perPage } = query;
     const all = [...this.consents.values()]
       .filter((consent) => consent.userId === userId)
-      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime());
+      .sort(
+        (a, b) =>
+          b.updatedAt.getTime() - a.updatedAt.getTime() ||
+          (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0),
+      );
     const items = all.slice((page - 1) * perPage, page * perPage).map(copy);
     return { items, total: all.length, page, perPage };
   }

@@ -105,6 +105,18 @@ export class MemoryTokenStore implements TokenStore {
     return this.revokeWhere((record) => record.clientId === clientId, now);
   }
 
+  async revokeByUserAndClient(
+    userId: string,
+    clientId: string,
+    now = new Date(),
+  ): Promise<Revocation> {
+    if (!isQueryString(userId) || !isQueryString(clientId)) return NOTHING_REVOKED();
+    return this.revokeWhere(
+      (record) => record.userId === userId && record.clientId === clientId,
+      now,
+    );
+  }
+
   /** Newest first (by `issuedAt`, then id); filters by `userId` and/or `clientId` when given. */
   async list(query: TokenQuery): Promise<Page<TokenRecord>> {
     assertPage(query);

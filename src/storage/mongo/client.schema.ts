@@ -29,6 +29,10 @@ export class SentinelClientDocument {
   @Prop({ type: [String], default: [] })
   redirectUris!: string[];
 
+  /** Skips the consent page (docs/security.md 30); absent on clients stored before it existed. */
+  @Prop({ type: Boolean, default: false })
+  firstParty!: boolean;
+
   /**
    * SHA-256 of the secret for confidential clients, `null` for public ones. Not `select: false`:
    * FerretDB 1.24 rejects projections on findAndModify; the store strips it instead.

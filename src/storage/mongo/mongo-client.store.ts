@@ -77,6 +77,7 @@ export class MongoClientStore extends SecretCheckedClients implements ClientStor
           grantTypes: [...new Set(client.grantTypes)],
           scope: client.scope,
           redirectUris: [...new Set(client.redirectUris ?? [])],
+          firstParty: client.firstParty ?? false,
           secretDigest: clientSecret === undefined ? null : digest(clientSecret),
         }),
       'clientId',
@@ -112,6 +113,7 @@ export class MongoClientStore extends SecretCheckedClients implements ClientStor
     if (changes.grantTypes !== undefined) set.grantTypes = [...new Set(changes.grantTypes)];
     if (changes.scope !== undefined) set.scope = changes.scope;
     if (changes.redirectUris !== undefined) set.redirectUris = [...new Set(changes.redirectUris)];
+    if (changes.firstParty !== undefined) set.firstParty = changes.firstParty;
     if (Object.keys(set).length === 0) return this.findById(clientId);
     // A confidential-only grant (client_credentials) needs a confidential client; the condition
     // sits in the filter so the check and the write are one operation.
@@ -164,6 +166,7 @@ function toClient(doc: ClientDoc): SentinelClient {
     scope: doc.scope,
     // Clients stored before redirect URIs existed have none.
     redirectUris: [...(doc.redirectUris ?? [])],
+    firstParty: doc.firstParty ?? false,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

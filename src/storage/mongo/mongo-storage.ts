@@ -8,6 +8,7 @@ import type { SentinelStorage } from '../storage.factory.js';
 import { SENTINEL_CLIENT_MODEL, SentinelClientSchema } from './client.schema.js';
 import { MongoAuthorizationCodeStore } from './mongo-authorization-code.store.js';
 import { MongoClientStore } from './mongo-client.store.js';
+import { MongoConsentStore } from './mongo-consent.store.js';
 import { MongoTokenStore } from './mongo-token.store.js';
 import { MongoUserStore } from './mongo-user.store.js';
 import { SENTINEL_TOKEN_MODEL, SentinelTokenSchema } from './token.schema.js';
@@ -32,12 +33,14 @@ export async function createMongoStorage(
   );
   const tokens = new MongoTokenStore(connection.model(SENTINEL_TOKEN_MODEL, SentinelTokenSchema));
   const codes = new MongoAuthorizationCodeStore(connection);
+  const consents = new MongoConsentStore(connection);
   // Unique indexes exist before the first request, so duplicates are conflicts, not races.
   const [, , tokenIndexes, codeTtl] = await Promise.all([
     users.ensureIndexes(),
     clients.ensureIndexes(),
     tokens.ensureIndexes(),
     codes.ensureIndexes(),
+    consents.ensureIndexes(),
   ]);
   if (!tokenIndexes.ttl || !codeTtl) {
     new Logger('Sentinel').warn(
@@ -51,6 +54,7 @@ export async function createMongoStorage(
     clients,
     tokens,
     codes,
+    consents,
     close: async () => {
       if (owned) await connection.close();
     },

@@ -212,6 +212,16 @@ export class MongoTokenStore implements TokenStore {
       : nothingRevoked();
   }
 
+  async revokeByUserAndClient(
+    userId: string,
+    clientId: string,
+    now = new Date(),
+  ): Promise<Revocation> {
+    return isQueryString(userId) && isQueryString(clientId)
+      ? revokeMatching(this.model, { userId, clientId }, now)
+      : nothingRevoked();
+  }
+
   /** Newest first (by `issuedAt`, then id); filters by `userId` and/or `clientId` when given. */
   async list(query: TokenQuery): Promise<Page<TokenRecord>> {
     assertPage(query);

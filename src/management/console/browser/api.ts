@@ -21,6 +21,7 @@ export interface ClientView {
   grant_types: string[];
   scope: string;
   redirect_uris: string[];
+  first_party: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -34,6 +35,14 @@ export interface TokenView {
   expires_at: string;
   refresh_expires_at: string | null;
   revoked: boolean;
+}
+
+export interface ConsentView {
+  client_id: string;
+  client_name: string | null;
+  scope: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface PageView<T> {

@@ -7,6 +7,7 @@ import { PER_PAGE, state, selected } from './state.js';
 import { showAlert, action, guarded } from './feedback.js';
 import { when, badge, chips, shortId, emptyRow, pager, field } from './widgets.js';
 import { meta, showDetail, closeDetail, loadTokens } from './detail.js';
+import { showConsents } from './consents.js';
 
 /** Redirect URIs typed into one field: separated by spaces (a URI never contains one). */
 function uriList(text: string): string[] {
@@ -44,6 +45,7 @@ export async function loadClients(): Promise<void> {
           h('td', null, [shortId(client.client_id)]),
           h('td', null, [
             badge(client.client_type, client.client_type === 'confidential' ? 'info' : ''),
+            client.first_party ? badge('first-party', 'ok') : null,
           ]),
           h('td', null, chips(client.grant_types.join(' '), 'none')),
           h('td', null, chips(client.scope, 'none')),
@@ -69,6 +71,7 @@ clientForm.addEventListener(
       grant_types: data.getAll('grant_types'),
       scope: data.get('scope'),
       redirect_uris: uriList(String(data.get('redirect_uris') ?? '')),
+      first_party: data.get('first_party') !== null,
     });
     clientForm.reset();
     if (client.client_secret) showSecret(client, 'Client "' + client.client_name + '" created');
@@ -118,6 +121,7 @@ export async function openClient(clientId: string): Promise<void> {
   state.detail = { kind: 'client', id: client.client_id, record: client };
   renderClient(client);
   showDetail();
+  showConsents(false);
   await Promise.all([loadTokens(), loadClients()]);
 }
 
@@ -125,7 +129,7 @@ export function renderClient(client: ClientView): void {
   $('detail-title').textContent = 'Client ' + client.client_name;
   meta([
     ['client_id', client.client_id, true],
-    ['type', client.client_type],
+    ['type', client.client_type + (client.first_party ? ', first-party' : '')],
     ['created', when(client.created_at)],
   ]);
   const form = $form('detail-form');
@@ -135,6 +139,11 @@ export function renderClient(client: ClientView): void {
     type: 'text',
     name: 'redirect_uris',
     value: client.redirect_uris.join(' '),
+  });
+  const firstParty = h('input', {
+    type: 'checkbox',
+    name: 'first_party',
+    checked: client.first_party,
   });
   // The registered grant types, as the server rendered them into the create form.
   const registered = Array.from(
@@ -157,6 +166,7 @@ export function renderClient(client: ClientView): void {
     ]),
     field('Scope', scope, 'Scopes the client may request.'),
     field('Redirect URIs', redirectUris, 'Space-separated; where a browser sign-in may return.'),
+    h('label', { className: 'check' }, [firstParty, 'First-party (skip consent)']),
     h('div', { className: 'row' }, [
       h('button', { type: 'submit', className: 'btn primary', text: 'Save changes' }),
     ]),
@@ -170,6 +180,7 @@ export function renderClient(client: ClientView): void {
         grant_types: grants.filter((input) => input.checked).map((input) => input.value),
         scope: scope.value,
         redirect_uris: uriList(redirectUris.value),
+        first_party: firstParty.checked,
       },
     );
     showAlert('Client "' + updated.client_name + '" saved.', true);

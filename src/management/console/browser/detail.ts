@@ -22,6 +22,7 @@ export function meta(pairs: readonly [string, string, boolean?][]): void {
 export function showDetail(): void {
   $('detail').hidden = false;
   state.tokensPage = 1;
+  state.consentsPage = 1;
   $('detail').scrollIntoView({ block: 'start', behavior: 'smooth' });
 }
 

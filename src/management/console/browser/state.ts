@@ -13,6 +13,7 @@ export const state: {
   usersPage: number;
   clientsPage: number;
   tokensPage: number;
+  consentsPage: number;
   usernameFilter: string;
   detail: Detail | null;
   usernames: Map<string, string>;
@@ -21,6 +22,7 @@ export const state: {
   usersPage: 1,
   clientsPage: 1,
   tokensPage: 1,
+  consentsPage: 1,
   usernameFilter: '',
   detail: null,
   usernames: new Map(),

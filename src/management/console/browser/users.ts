@@ -1,4 +1,4 @@
-/** The Users tab and a user's detail (settings, delete). */
+/** The Users tab and a user's detail (settings, consents, delete). */
 
 import { ApiError, api, query } from './api.js';
 import type { UserView, PageView } from './api.js';
@@ -7,6 +7,7 @@ import { PER_PAGE, state, selected } from './state.js';
 import { showAlert, action, guarded } from './feedback.js';
 import { when, badge, chips, emptyRow, pager, field } from './widgets.js';
 import { meta, showDetail, closeDetail, loadTokens } from './detail.js';
+import { loadConsents, showConsents } from './consents.js';
 
 /** @returns false when the host manages its own users (the Users tab is then replaced). */
 export async function loadUsers(): Promise<boolean> {
@@ -102,7 +103,8 @@ export async function openUser(id: string): Promise<void> {
   state.detail = { kind: 'user', id: user.id, record: user };
   renderUser(user);
   showDetail();
-  await Promise.all([loadTokens(), loadUsers()]);
+  showConsents(true);
+  await Promise.all([loadTokens(), loadConsents(), loadUsers()]);
 }
 
 export function renderUser(user: UserView): void {
@@ -146,10 +148,15 @@ export function renderUser(user: UserView): void {
     await Promise.all([loadUsers(), loadTokens()]);
   });
   const remove = guarded(async () => {
-    if (!confirm('Delete user "' + user.username + '"? Their tokens are revoked.')) return;
+    const question =
+      'Delete user "' + user.username + '"? Their tokens are revoked and their consents withdrawn.';
+    if (!confirm(question)) return;
     await api('DELETE', '/users/' + encodeURIComponent(user.id));
     closeDetail();
-    showAlert('User "' + user.username + '" deleted and their tokens revoked.', true);
+    showAlert(
+      'User "' + user.username + '" deleted, their tokens revoked and consents withdrawn.',
+      true,
+    );
     await loadUsers();
   });
   $('detail-actions').replaceChildren(

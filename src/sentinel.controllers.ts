@@ -1,4 +1,6 @@
 import type { Type } from '@nestjs/common';
+import { AuthorizationController } from './authorization/authorization.controller.js';
+import { InteractionController } from './interaction/interaction.controller.js';
 import { IntrospectionController } from './introspection/introspection.controller.js';
 import { managementMounts } from './management/management.controllers.js';
 import { MetadataController } from './metadata/metadata.controller.js';
@@ -14,6 +16,8 @@ import { TokenController } from './token/token.controller.js';
  * - token (RFC 6749 §3.2) at `tokenPath`, revocation (RFC 7009) at `revocationPath`,
  *   introspection (RFC 7662) at `introspectionPath`;
  * - server metadata (RFC 8414) at `metadataPath`, outside the route prefix;
+ * - the authorization endpoint (RFC 6749 §3.1) at `authorizePath`, and its pages (sign-in,
+ *   consent, sign-out) at `interactionPath`;
  * - management at `managementPath`, when it is mounted (management-mount.ts).
  */
 export function sentinelControllers(
@@ -25,6 +29,8 @@ export function sentinelControllers(
     [RevocationController, routes.revocationPath],
     [IntrospectionController, routes.introspectionPath],
     [MetadataController, routes.metadataPath],
+    [AuthorizationController, routes.authorizePath],
+    [InteractionController, routes.authorizePath === false ? false : routes.interactionPath],
     ...(managementPath === false ? [] : managementMounts(managementPath)),
   ];
   return mounts.flatMap(([controller, path]) =>

@@ -190,6 +190,7 @@ function withAuthorizationServer(
         grants: setup.grants,
         hostConnection: setup.hostConnection,
         management: managementPath !== false,
+        authorization: setup.routesResolved.authorizePath !== false,
       }),
     ],
     exports: [

@@ -6,6 +6,7 @@ import { TokenCache } from './cache/token-cache.js';
 import { Clock, systemClock } from './clock.js';
 import { PasswordHasher } from './crypto/password-hasher.js';
 import { GUARD_PROVIDERS } from './guard/guard.providers.js';
+import { INTERACTION_PROVIDERS } from './interaction/interaction.providers.js';
 import { MANAGEMENT_PROVIDERS } from './management/management.providers.js';
 import type { ResolvedSentinelOptions } from './options/resolved-options.js';
 import { SentinelLifecycle } from './sentinel-lifecycle.service.js';
@@ -90,6 +91,8 @@ export interface AuthorizationServerSetup {
   hostConnection?: string;
   /** Whether management is mounted (its providers are registered only then). */
   management: boolean;
+  /** Whether the authorization endpoint and its pages are mounted. */
+  authorization: boolean;
 }
 
 /**
@@ -98,7 +101,7 @@ export interface AuthorizationServerSetup {
  * protocol endpoints' services and, when mounted, management.
  */
 export function authorizationServerProviders(setup: AuthorizationServerSetup): Provider[] {
-  const { grants, hostConnection, management } = setup;
+  const { grants, hostConnection, management, authorization } = setup;
   return [
     ...(hostConnection === undefined
       ? []
@@ -147,6 +150,7 @@ export function authorizationServerProviders(setup: AuthorizationServerSetup): P
     ...grantProviders(grants),
     ...TOKEN_PROVIDERS,
     ...(management ? MANAGEMENT_PROVIDERS : []),
+    ...(authorization ? INTERACTION_PROVIDERS : []),
   ];
 }
 

@@ -1,3 +1,5 @@
+import { AUTHORIZATION_CODE } from '../authorization/authorization-request.validator.js';
+import { PKCE_METHOD } from '../authorization/pkce.js';
 import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 
 /** Client authentication methods of the token and revocation endpoints (RFC 7591 §2 names). */
@@ -12,6 +14,7 @@ export const INTROSPECTION_AUTH_METHODS = ['client_secret_basic', 'client_secret
  */
 export interface AuthorizationServerMetadata {
   issuer: string;
+  authorization_endpoint?: string;
   token_endpoint?: string;
   token_endpoint_auth_methods_supported?: string[];
   revocation_endpoint?: string;
@@ -23,11 +26,14 @@ export interface AuthorizationServerMetadata {
    * which this server offers. Empty when the token endpoint is disabled.
    */
   grant_types_supported: string[];
-  /**
-   * REQUIRED by §2, and empty: there is no authorization endpoint, so no `response_type` is
-   * supported.
-   */
+  /** REQUIRED by §2: `["code"]` with the authorization endpoint, else empty. */
   response_types_supported: string[];
+  /** `["query"]`: the only response mode (RFC 6749 §4.1.2). */
+  response_modes_supported?: string[];
+  /** `["S256"]` (RFC 7636, docs/security.md 24): `plain` is refused. */
+  code_challenge_methods_supported?: string[];
+  /** RFC 9207 §3: every authorization response carries `iss`. */
+  authorization_response_iss_parameter_supported?: boolean;
   scopes_supported?: string[];
 }
 
@@ -39,7 +45,7 @@ export interface MetadataSource {
   origin: string;
   options: Pick<
     ResolvedSentinelOptions,
-    'tokenPath' | 'revocationPath' | 'introspectionPath' | 'scopesSupported'
+    'tokenPath' | 'revocationPath' | 'introspectionPath' | 'scopesSupported' | 'authorizePath'
   >;
   /** The grant types the token endpoint dispatches to. */
   grantTypes: readonly string[];
@@ -53,10 +59,20 @@ export function buildMetadata(source: MetadataSource): AuthorizationServerMetada
     grant_types_supported: [],
     response_types_supported: [],
   };
+  if (options.authorizePath !== false) {
+    document.authorization_endpoint = `${origin}${options.authorizePath}`;
+    document.response_types_supported = ['code'];
+    document.response_modes_supported = ['query'];
+    document.code_challenge_methods_supported = [PKCE_METHOD];
+    document.authorization_response_iss_parameter_supported = true;
+  }
   if (options.tokenPath !== false) {
     document.token_endpoint = `${origin}${options.tokenPath}`;
     document.token_endpoint_auth_methods_supported = [...CLIENT_AUTH_METHODS];
-    document.grant_types_supported = [...source.grantTypes];
+    // A code can only come from the authorization endpoint.
+    document.grant_types_supported = source.grantTypes.filter(
+      (grantType) => grantType !== AUTHORIZATION_CODE || options.authorizePath !== false,
+    );
   }
   if (options.revocationPath !== false) {
     document.revocation_endpoint = `${origin}${options.revocationPath}`;
@@ -74,6 +90,7 @@ export function buildMetadata(source: MetadataSource): AuthorizationServerMetada
 
 const FIELD_ORDER: ReadonlyArray<keyof AuthorizationServerMetadata> = [
   'issuer',
+  'authorization_endpoint',
   'token_endpoint',
   'token_endpoint_auth_methods_supported',
   'revocation_endpoint',
@@ -82,6 +99,9 @@ const FIELD_ORDER: ReadonlyArray<keyof AuthorizationServerMetadata> = [
   'introspection_endpoint_auth_methods_supported',
   'grant_types_supported',
   'response_types_supported',
+  'response_modes_supported',
+  'code_challenge_methods_supported',
+  'authorization_response_iss_parameter_supported',
   'scopes_supported',
 ];
 

@@ -96,7 +96,9 @@ describe('AuthorizationCodeGrant (RFC 6749 §4.1.3, RFC 7636 §4.6; docs/securit
       error: 'invalid_request',
     });
     const { code } = await mint();
-    expect((await oauthError(redeem({ code, redirect_uri: REDIRECT }))).body).toMatchObject({ error: 'invalid_request' });
+    expect((await oauthError(redeem({ code, redirect_uri: REDIRECT }))).body).toMatchObject({
+      error: 'invalid_request',
+    });
   });
 
   it('a code issued without a challenge (PKCE relaxed) is redeemed without a verifier, and refused with one (downgrade)', async () => {

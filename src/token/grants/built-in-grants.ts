@@ -1,10 +1,15 @@
+import { AuthorizationCodeGrant } from './authorization-code.grant.js';
 import { ClientCredentialsGrant } from './client-credentials.grant.js';
 import type { GrantRegistration } from './grant.js';
 import { PasswordGrant } from './password.grant.js';
 import { RefreshTokenGrant } from './refresh-token.grant.js';
 
-/** The grants every server has, in the order the metadata lists them (RFC 6749 §4.3, §4.4, §6). */
+/**
+ * The grants every server has, in the order the metadata lists them (RFC 6749 §4.1, §4.3, §4.4,
+ * §6). `authorization_code` is left out of the metadata when `authorizePath` is `false`.
+ */
 export const BUILT_IN_GRANTS: readonly Readonly<GrantRegistration>[] = [
+  { grantType: 'authorization_code', useClass: AuthorizationCodeGrant },
   { grantType: 'password', useClass: PasswordGrant },
   { grantType: 'refresh_token', useClass: RefreshTokenGrant },
   {

@@ -127,13 +127,14 @@ describe('buildMetadata (RFC 8414 §2)', () => {
   const base = {
     issuer: 'https://a.example',
     origin: 'https://a.example',
-    grantTypes: ['password', 'refresh_token', 'client_credentials'] as const,
+    grantTypes: ['authorization_code', 'password', 'refresh_token', 'client_credentials'] as const,
   };
 
   it('lists what is enabled, in RFC order, with the REQUIRED response_types_supported', () => {
     const document = buildMetadata({ ...base, options: resolveSentinelOptions() });
     expect(Object.keys(document)).toEqual([
       'issuer',
+      'authorization_endpoint',
       'token_endpoint',
       'token_endpoint_auth_methods_supported',
       'revocation_endpoint',
@@ -142,8 +143,33 @@ describe('buildMetadata (RFC 8414 §2)', () => {
       'introspection_endpoint_auth_methods_supported',
       'grant_types_supported',
       'response_types_supported',
+      'response_modes_supported',
+      'code_challenge_methods_supported',
+      'authorization_response_iss_parameter_supported',
     ]);
+    expect(document).toMatchObject({
+      authorization_endpoint: 'https://a.example/oauth/authorize',
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+      grant_types_supported: base.grantTypes,
+    });
+  });
+
+  it('without the authorization endpoint, offers no response type and no authorization_code', () => {
+    const document = buildMetadata({
+      ...base,
+      options: resolveSentinelOptions({ authorizePath: false }),
+    });
+    expect(document.authorization_endpoint).toBeUndefined();
     expect(document.response_types_supported).toEqual([]);
+    expect(document.code_challenge_methods_supported).toBeUndefined();
+    expect(document.grant_types_supported).toEqual([
+      'password',
+      'refresh_token',
+      'client_credentials',
+    ]);
   });
 
   it('lists no endpoint that is disabled', () => {
@@ -153,6 +179,7 @@ describe('buildMetadata (RFC 8414 §2)', () => {
         tokenPath: false,
         revocationPath: false,
         introspectionPath: false,
+        authorizePath: false,
       }),
     });
     expect(document).toEqual({

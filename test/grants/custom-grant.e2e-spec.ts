@@ -125,6 +125,7 @@ describe.each(BACKENDS)('A host grant in the registry (%s)', (_name, backendOpti
     const res = await request(app.getHttpServer()).get('/.well-known/oauth-authorization-server');
     expect(res.status).toBe(200);
     expect(res.body.grant_types_supported).toEqual([
+      'authorization_code',
       'password',
       'refresh_token',
       'client_credentials',
@@ -142,7 +143,7 @@ describe.each(BACKENDS)('A host grant in the registry (%s)', (_name, backendOpti
     expect(res.body).toMatchObject({
       error: 'invalid_input',
       field: 'grant_types',
-      message: `grant_types must only contain password, refresh_token, client_credentials, ${OTP_GRANT}`,
+      message: `grant_types must only contain authorization_code, password, refresh_token, client_credentials, ${OTP_GRANT}`,
     });
   });
 

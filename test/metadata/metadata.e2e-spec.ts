@@ -66,14 +66,23 @@ describe.each(BACKENDS)(
       expect(res.headers['cache-control']).toBe('public, max-age=3600');
       expect(res.body).toEqual({
         issuer: ISSUER,
+        authorization_endpoint: `${ISSUER}/oauth/authorize`,
         token_endpoint: `${ISSUER}/oauth/token`,
         token_endpoint_auth_methods_supported: ALL_AUTH,
         revocation_endpoint: `${ISSUER}/oauth/revoke`,
         revocation_endpoint_auth_methods_supported: ALL_AUTH,
         introspection_endpoint: `${ISSUER}/oauth/introspect`,
         introspection_endpoint_auth_methods_supported: SECRET_AUTH,
-        grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
-        response_types_supported: [],
+        grant_types_supported: [
+          'authorization_code',
+          'password',
+          'refresh_token',
+          'client_credentials',
+        ],
+        response_types_supported: ['code'],
+        response_modes_supported: ['query'],
+        code_challenge_methods_supported: ['S256'],
+        authorization_response_iss_parameter_supported: true,
         scopes_supported: ['orders', 'profile'],
       });
       expect(Object.keys(res.body)[0]).toBe('issuer');

@@ -51,18 +51,22 @@ export class MongoConsentStore implements ConsentStore {
     this.scopes = connection.collection<ConsentScopeDocument>(CONSENT_SCOPES_COLLECTION);
   }
 
-  /** Creates the unique (userId, clientId) index and the lookup indexes; idempotent. */
+  /**
+   * Creates the unique (userId, clientId) index and the lookup indexes; idempotent. One index
+   * per command, one after the other, as Mongoose does for the other stores: FerretDB 1.24
+   * panics on a multi-index `createIndexes` racing the creation of other collections (seen
+   * at start-up, "slice bounds out of range", the connection dropped).
+   */
   async ensureIndexes(): Promise<void> {
-    await mongoCall(() =>
-      Promise.all([
-        this.consents.createIndexes([
-          { key: { userId: 1, clientId: 1 }, name: 'user_client_unique', unique: true },
-          { key: { userId: 1, updatedAt: -1 }, name: 'user_updated' },
-          { key: { clientId: 1 }, name: 'client' },
-        ]),
-        this.scopes.createIndex({ consentId: 1 }, { name: 'consent' }),
-      ]),
-    );
+    await mongoCall(async () => {
+      await this.consents.createIndex(
+        { userId: 1, clientId: 1 },
+        { name: 'user_client_unique', unique: true },
+      );
+      await this.consents.createIndex({ userId: 1, updatedAt: -1 }, { name: 'user_updated' });
+      await this.consents.createIndex({ clientId: 1 }, { name: 'client' });
+      await this.scopes.createIndex({ consentId: 1 }, { name: 'consent' });
+    });
   }
 
   async find(userId: string, clientId: string): Promise<SentinelConsent | null> {

@@ -22,7 +22,12 @@ function fieldOf(hostGrants: unknown): string | undefined {
 describe('GrantRegistry', () => {
   it('holds the built-in grants, client_credentials for confidential clients only', () => {
     const registry = GrantRegistry.of();
-    expect(registry.grantTypes).toEqual(['password', 'refresh_token', 'client_credentials']);
+    expect(registry.grantTypes).toEqual([
+      'authorization_code',
+      'password',
+      'refresh_token',
+      'client_credentials',
+    ]);
     expect(registry.requiresConfidentialClient('client_credentials')).toBe(true);
     expect(registry.requiresConfidentialClient('password')).toBe(false);
     expect(registry.has('implicit')).toBe(false);
@@ -33,7 +38,7 @@ describe('GrantRegistry', () => {
       { grantType: 'urn:example:params:oauth:grant-type:otp', useClass: ExampleGrant },
       { grantType: 'magic_link', useClass: ExampleGrant, confidentialClientsOnly: true },
     ]);
-    expect(registry.grantTypes.slice(3)).toEqual([
+    expect(registry.grantTypes.slice(4)).toEqual([
       'urn:example:params:oauth:grant-type:otp',
       'magic_link',
     ]);

@@ -129,7 +129,9 @@ async function main(): Promise<void> {
     redisDir.remove();
   }
 
-  const invalid = rows.filter((row) => row.measured.non2xx + row.measured.errors > 0);
+  // Baselines count too: a failed request in either side of a ratio makes the report invalid.
+  const failed = (m: Row['measured'] | undefined) => (m ? m.non2xx + m.errors : 0);
+  const invalid = rows.filter((row) => failed(row.measured) + failed(row.baseline) > 0);
   const targets = rows
     .filter((row) => row.target !== undefined)
     .map((row) => ({ id: row.id, ratio: row.ratio, cpuRatio: row.cpuRatio, ...row.target }));

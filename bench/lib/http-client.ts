@@ -43,6 +43,7 @@ export class HttpClient {
     path: string,
     headers: Record<string, string>,
     body?: string,
+    retried = false,
   ): Promise<Exchange> {
     return new Promise((resolve, reject) => {
       const outgoing = request(
@@ -60,7 +61,14 @@ export class HttpClient {
           response.on('error', reject);
         },
       );
-      outgoing.on('error', reject);
+      outgoing.on('error', (error) => {
+        // A kept-alive connection the server closed just as it was reused: sent again, once, on
+        // a new connection (Node docs, `request.reusedSocket`). Repeating a check or a
+        // revocation is safe (RFC 7009 §2.2); a repeated login only issues one more token.
+        if (!retried && outgoing.reusedSocket) {
+          this.send(method, path, headers, body, true).then(resolve, reject);
+        } else reject(error);
+      });
       outgoing.end(body);
     });
   }

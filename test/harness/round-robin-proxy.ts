@@ -48,25 +48,35 @@ export async function startRoundRobinProxy(
     const index = next;
     next = (next + 1) % targetPorts.length;
     forwarded[index] += 1;
-    const upstream = request(
-      {
-        host: '127.0.0.1',
-        port: targetPorts[index],
-        method: incoming.method,
-        path: incoming.url,
-        headers: endToEnd(incoming.headers),
-        agent,
-      },
-      (response) => {
-        outgoing.writeHead(response.statusCode ?? 502, endToEnd(response.headers));
-        response.pipe(outgoing);
-      },
-    );
-    upstream.on('error', () => {
-      if (!outgoing.headersSent) outgoing.writeHead(502);
-      outgoing.end();
-    });
-    incoming.pipe(upstream);
+    const bodiless =
+      incoming.headers['content-length'] === undefined &&
+      incoming.headers['transfer-encoding'] === undefined;
+    const forward = (retried: boolean) => {
+      const upstream = request(
+        {
+          host: '127.0.0.1',
+          port: targetPorts[index],
+          method: incoming.method,
+          path: incoming.url,
+          headers: endToEnd(incoming.headers),
+          agent,
+        },
+        (response) => {
+          outgoing.writeHead(response.statusCode ?? 502, endToEnd(response.headers));
+          response.pipe(outgoing);
+        },
+      );
+      upstream.on('error', () => {
+        // A kept-alive connection the instance closed just as it was reused: a request without
+        // a body is sent again, once, on a new connection (Node docs, `request.reusedSocket`).
+        if (!retried && bodiless && upstream.reusedSocket) return forward(true);
+        if (!outgoing.headersSent) outgoing.writeHead(502);
+        outgoing.end();
+      });
+      if (bodiless) upstream.end();
+      else incoming.pipe(upstream);
+    };
+    forward(false);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { IDLE_MS } from '../../test/harness/round-robin-proxy.js';
 
 /** A finished HTTP exchange: the status, the body and when its last byte arrived (hrtime ns). */
 export interface Exchange {
@@ -12,7 +13,7 @@ export interface Exchange {
  * polling loop pays one round trip per poll and no connection set-up.
  */
 export class HttpClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4, timeout: IDLE_MS });
 
   constructor(readonly port: number) {}
 

@@ -126,6 +126,11 @@ export async function instancesScenario(
     return round(shares.reduce((a, b) => a + b, 0) / shares.length, 2);
   };
   const proxyCpu = { threeInstances: meanShare(three), oneInstance: meanShare(one) };
+  const proxyErrors = proxy
+    .tail()
+    .split('\n')
+    .filter((line) => line.startsWith('upstream '));
+  if (proxyErrors.length > 0) log(`the proxy reported:\n${proxyErrors.join('\n')}`);
 
   log(`timing ${settings.instancesRevocations} revocations to every other instance`);
   const clients = ports.map((port) => new HttpClient(port));

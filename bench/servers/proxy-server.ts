@@ -9,7 +9,13 @@ import { READY, readConfig, type ProxyServerConfig } from '../lib/config.js';
 async function main(): Promise<void> {
   const config = readConfig<ProxyServerConfig>('proxy');
   const proxies = await Promise.all(
-    config.listeners.map(({ port, targets }) => startRoundRobinProxy(targets, port)),
+    config.listeners.map(({ port, targets }) =>
+      startRoundRobinProxy(targets, port, (error, reused) => {
+        // The error's code only, never a request's headers (STYLE.md: no token, no Authorization).
+        const code = (error as NodeJS.ErrnoException).code ?? error.message;
+        console.error(`upstream ${port}→${targets.join(',')}: ${code} (reused: ${reused})`);
+      }),
+    ),
   );
   process.once('SIGTERM', () => {
     void Promise.all(proxies.map((proxy) => proxy.close())).then(() => process.exit(0));

@@ -15,6 +15,13 @@ export interface RoundRobinProxy {
   close(): Promise<void>;
 }
 
+/**
+ * Idle upstream connections are closed after this, before Node's servers close theirs
+ * (`keepAliveTimeout`, 5 s): Node's Agent only honours the server's `Keep-Alive: timeout` hint
+ * when it has a `timeout` of its own, and reusing a connection the server is closing fails.
+ */
+export const IDLE_MS = 4000;
+
 /** Hop-by-hop headers, which a proxy must not forward (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = [
   'connection',
@@ -34,14 +41,16 @@ function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
 
 /**
  * Starts a proxy on `port` (0: any free port) in front of the instances listening on
- * `targetPorts` (127.0.0.1). Upstream connections are kept alive, as a balancer's are.
+ * `targetPorts` (127.0.0.1). Upstream connections are kept alive, as a balancer's are; every
+ * failed upstream exchange is told to `onUpstreamError` (and answered 502 unless retried).
  */
 export async function startRoundRobinProxy(
   targetPorts: readonly number[],
   port = 0,
+  onUpstreamError?: (error: Error, reusedSocket: boolean) => void,
 ): Promise<RoundRobinProxy> {
   if (targetPorts.length === 0) throw new Error('a proxy needs at least one target');
-  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 512, timeout: IDLE_MS });
   const forwarded = targetPorts.map(() => 0);
   let next = 0;
   const server = createServer((incoming, outgoing) => {
@@ -66,7 +75,8 @@ export async function startRoundRobinProxy(
           response.pipe(outgoing);
         },
       );
-      upstream.on('error', () => {
+      upstream.on('error', (error) => {
+        onUpstreamError?.(error, upstream.reusedSocket);
         // A kept-alive connection the instance closed just as it was reused: a request without
         // a body is sent again, once, on a new connection (Node docs, `request.reusedSocket`).
         if (!retried && bodiless && upstream.reusedSocket) return forward(true);

@@ -18,7 +18,7 @@ export interface NestServerConfig {
   bcryptCost: number;
   /**
    * Users `${prefix}0` … `${prefix}${count - 1}` sharing one password, and a public
-   * password-grant client, to create at start-up (scenario 3).
+   * password-grant client, to create at start-up (scenarios 3 and 6).
    */
   seedUsers?: { prefix: string; count: number; password: string };
 }

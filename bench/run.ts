@@ -6,14 +6,16 @@ import { FULL, QUICK, type BenchContext, type Settings } from './lib/context.js'
 import { pinLoadGenerator } from './lib/processes.js';
 import { machineInfo, projectRoot, testServices, versions } from './lib/project.js';
 import { formatTable, writeReport, type Row } from './lib/report.js';
+import type { PropagationObservation } from './lib/propagation.js';
 import { guardScenarios } from './scenarios/guard.js';
+import { instancesScenario, type ProxyCpuObservation } from './scenarios/instances.js';
 import { passwordScenario } from './scenarios/password.js';
 import { scaleScenario, type LookupObservation } from './scenarios/scale.js';
 
-const USAGE = `npm run bench -- [--quick] [--out FILE] [--only guard,password,scale]
+const USAGE = `npm run bench -- [--quick] [--out FILE] [--only guard,password,scale,instances]
                     [--rounds N] [--duration SECONDS] [--scale-large N] [--profile DIR]`;
 
-const SCENARIOS = ['guard', 'password', 'scale'] as const;
+const SCENARIOS = ['guard', 'password', 'scale', 'instances'] as const;
 
 /**
  * Every server process (Sentinel on both platforms, the peer, the bcrypt limit) runs with the
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
     services,
     mongoUrl: '',
     redisUrl: '',
+    mongoDescription: '',
+    redisDescription: '',
     redis: undefined as unknown as Redis,
     workDir: redisDir.path,
     log,
@@ -92,11 +96,15 @@ async function main(): Promise<void> {
   const ferret = await services.startFerretDb(ferretDir.path);
   context.mongoUrl = ferret.url;
   context.redisUrl = redis.url;
+  context.mongoDescription = ferret.description;
+  context.redisDescription = redis.description;
   context.redis = new Redis(redis.url);
   log(`${redis.description}; ${ferret.description}`);
 
   const rows: Row[] = [];
   let observations: LookupObservation[] = [];
+  let propagation: PropagationObservation | undefined;
+  let proxyCpu: ProxyCpuObservation | undefined;
   try {
     if (only.includes('guard')) rows.push(...(await guardScenarios(context)));
     if (only.includes('password')) rows.push(...(await passwordScenario(context)));
@@ -104,6 +112,12 @@ async function main(): Promise<void> {
       const scale = await scaleScenario(context);
       rows.push(...scale.rows);
       observations = scale.observations;
+    }
+    if (only.includes('instances')) {
+      const instances = await instancesScenario(context);
+      rows.push(...instances.rows);
+      propagation = instances.propagation;
+      proxyCpu = instances.proxyCpu;
     }
   } finally {
     for (const cleanup of context.cleanups.splice(0).reverse())
@@ -115,7 +129,9 @@ async function main(): Promise<void> {
     redisDir.remove();
   }
 
-  const invalid = rows.filter((row) => row.measured.non2xx + row.measured.errors > 0);
+  // Baselines count too: a failed request in either side of a ratio makes the report invalid.
+  const failed = (m: Row['measured'] | undefined) => (m ? m.non2xx + m.errors : 0);
+  const invalid = rows.filter((row) => failed(row.measured) + failed(row.baseline) > 0);
   const targets = rows
     .filter((row) => row.target !== undefined)
     .map((row) => ({ id: row.id, ratio: row.ratio, cpuRatio: row.cpuRatio, ...row.target }));
@@ -141,7 +157,7 @@ async function main(): Promise<void> {
     generatedAt: new Date().toISOString(),
     mode: settings.mode,
     durationSec: Math.round((Date.now() - started) / 1000),
-    valid: invalid.length === 0,
+    valid: invalid.length === 0 && (propagation?.failures ?? 0) === 0,
     machine: {
       ...machineInfo(),
       pinning,
@@ -152,12 +168,33 @@ async function main(): Promise<void> {
     settings: { ...settings, serverNodeFlags: SERVER_NODE_FLAGS },
     scenarios: rows,
     targets,
-    observations: { ferretdbTokenLookup: observations },
+    observations: {
+      ferretdbTokenLookup: observations,
+      revocationPropagation: propagation,
+      instancesProxyCpu: proxyCpu,
+    },
   };
   writeReport(out, report);
   console.log(`\n${formatTable(rows)}\n`);
   if (settings.mode === 'quick')
     console.log('Quick mode: a smoke test; these numbers mean nothing.');
+  if (propagation !== undefined) {
+    const p = propagation;
+    console.log(
+      `Revocation propagation (${p.instances} instances, localCache ${p.localCache}; ${p.redis}; ` +
+        `${p.mongo}): revoke's 200 → first 401 on each other instance, ${p.samples} samples of ` +
+        `${p.revocations} revocations: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, max ${p.maxMs} ms; ` +
+        `all others refused: p50 ${p.allOthersP50Ms} ms, p99 ${p.allOthersP99Ms} ms; refused at ` +
+        `the first poll ${p.refusedAtFirstPoll}/${p.samples}; one request's round trip p50 ` +
+        `${p.requestRoundTripP50Ms} ms; failures ${p.failures}`,
+    );
+  }
+  if (proxyCpu !== undefined) {
+    console.log(
+      `The proxy's CPU share of one core: ${proxyCpu.threeInstances} with 3 instances, ` +
+        `${proxyCpu.oneInstance} with 1`,
+    );
+  }
   if (invalid.length > 0) {
     console.error(`Runs with failed requests: ${invalid.map((row) => row.id).join(', ')}`);
   }

@@ -10,13 +10,15 @@ export interface NestServerConfig {
   mongoUrl: string;
   dbName: string;
   redisUrl: string;
+  /** When set, the module connects to this Redis Cluster instead of `redisUrl` (scenario 6). */
+  redisCluster?: Array<{ host: string; port: number }>;
   keyPrefix: string;
   /** The module's `localCache` option (its defaults when `true`). */
   localCache: boolean;
   bcryptCost: number;
   /**
    * Users `${prefix}0` … `${prefix}${count - 1}` sharing one password, and a public
-   * password-grant client, to create at start-up (scenario 3).
+   * password-grant client, to create at start-up (scenarios 3 and 6).
    */
   seedUsers?: { prefix: string; count: number; password: string };
 }
@@ -38,7 +40,17 @@ export interface BcryptRateConfig {
   durationMs: number;
 }
 
-export type ServerConfig = NestServerConfig | PeerServerConfig | BcryptRateConfig;
+/**
+ * Round-robin reverse proxies (test/harness/round-robin-proxy.ts), one per listener, in one
+ * process: the load balancer in front of N instances (scenario 6).
+ */
+export interface ProxyServerConfig {
+  kind: 'proxy';
+  listeners: Array<{ port: number; targets: number[] }>;
+}
+
+export type ServerConfig =
+  NestServerConfig | PeerServerConfig | BcryptRateConfig | ProxyServerConfig;
 
 /** The one JSON body every measured route answers with, guarded or not. */
 export const PAYLOAD = { ok: true } as const;

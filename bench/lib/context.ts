@@ -39,6 +39,12 @@ export interface Settings {
   /** Scale runs: both data sets at once, and more rounds, as p99 is noisier than throughput. */
   scaleRounds: number;
   scaleDurationSec: number;
+  /**
+   * Instances (scenario 6): revocations whose propagation is timed, and whether the instances
+   * share a Redis Cluster (3 + 3) or, to keep the quick run short, the standalone redis-server.
+   */
+  instancesRevocations: number;
+  instancesRedis: 'cluster' | 'standalone';
 }
 
 export const FULL: Settings = {
@@ -61,6 +67,8 @@ export const FULL: Settings = {
   scaleConnections: 16,
   scaleRounds: 10,
   scaleDurationSec: 5,
+  instancesRevocations: 200,
+  instancesRedis: 'cluster',
 };
 
 export const QUICK: Settings = {
@@ -83,6 +91,8 @@ export const QUICK: Settings = {
   scaleConnections: 4,
   scaleRounds: 1,
   scaleDurationSec: 1,
+  instancesRevocations: 5,
+  instancesRedis: 'standalone',
 };
 
 /** What every scenario gets from the orchestrator. */
@@ -92,6 +102,9 @@ export interface BenchContext {
   services: TestServices;
   mongoUrl: string;
   redisUrl: string;
+  /** What the shared FerretDB and redis-server are (their harness descriptions). */
+  mongoDescription: string;
+  redisDescription: string;
   /** The orchestrator's own client of the shared redis-server, for seeding. */
   redis: Redis;
   /** Directory for private service data (a second redis-server in the scale scenario). */
@@ -107,7 +120,7 @@ export interface BenchContext {
 export async function startServer(
   context: BenchContext,
   name: string,
-  script: 'nest-server' | 'peer-server' | 'bcrypt-rate',
+  script: 'nest-server' | 'peer-server' | 'bcrypt-rate' | 'proxy-server',
   config: ServerConfig,
 ): Promise<BenchProcess> {
   const path = join(benchDir(), 'servers', `${script}.js`);

@@ -46,6 +46,22 @@ export async function testServices(): Promise<TestServices> {
   return (await import(pathToFileURL(path).href)) as TestServices;
 }
 
+/** A Redis Cluster of 3 primaries and 3 replicas on free loopback ports (test harness). */
+export interface ClusterHandle {
+  readonly nodes: Array<{ host: string; port: number }>;
+  readonly description: string;
+  stop(): Promise<void>;
+}
+
+/** The test harness's Redis Cluster starter (`test/harness/redis-topologies.js`). */
+export async function startRedisCluster(): Promise<ClusterHandle> {
+  const path = join(projectRoot(), 'test', 'harness', 'redis-topologies.js');
+  const topologies = (await import(pathToFileURL(path).href)) as {
+    startRedisCluster(): Promise<ClusterHandle>;
+  };
+  return topologies.startRedisCluster();
+}
+
 function packageVersion(name: string): string {
   const manifest = join(projectRoot(), 'node_modules', name, 'package.json');
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;

@@ -46,7 +46,7 @@ export interface Target {
 
 export interface Row {
   id: string;
-  scenario: 1 | 2 | 3 | 4 | 5;
+  scenario: 1 | 2 | 3 | 4 | 5 | 6;
   title: string;
   platform?: Platform;
   measured: Measurement;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { serializeToken } from '../../src/cache/redis-token-cache.js';
 import { digest } from '../../src/crypto/digest.js';
@@ -10,8 +10,11 @@ import { TOKENS_COLLECTION } from '../../src/sentinel.constants.js';
 export interface SeedTarget {
   mongoUrl: string;
   dbName: string;
-  /** Redis and the module's key prefix; `null` leaves the cache empty (MongoDB fallback). */
-  redis: { client: Redis; keyPrefix: string } | null;
+  /**
+   * Redis (a server or a Cluster) and the module's key prefix; `null` leaves the cache empty
+   * (MongoDB fallback).
+   */
+  redis: { client: Redis | Cluster; keyPrefix: string } | null;
 }
 
 export interface SeedOptions {
@@ -30,7 +33,8 @@ const SCOPE = 'read';
 /**
  * Writes access-token records the way the token endpoint does (digest-keyed documents in
  * `sentinel_tokens`, Sentinel's JSON under `${keyPrefix}token:${digest}` in Redis), in bulk:
- * `insertMany` batches into MongoDB and pipelined `SET … EX` into Redis. The filler is written
+ * `insertMany` batches into MongoDB and pipelined `SET … EX` into Redis (one `SET` per key on a
+ * Cluster). The filler is written
  * first and the usable tokens last. Returns the usable raw tokens.
  */
 export async function seedTokens(target: SeedTarget, options: SeedOptions): Promise<string[]> {
@@ -53,9 +57,15 @@ export async function seedTokens(target: SeedTarget, options: SeedOptions): Prom
       ];
       if (target.redis !== null) {
         const { client, keyPrefix } = target.redis;
-        const pipeline = client.pipeline();
-        for (const d of digests) pipeline.set(`${keyPrefix}token:${d}`, cached, 'EX', ttl);
-        pending.push(pipeline.exec());
+        const key = (d: string) => `${keyPrefix}token:${d}`;
+        if (client.isCluster) {
+          // A Cluster refuses a pipeline whose keys span slots (ADR 0012): one SET each.
+          pending.push(Promise.all(digests.map((d) => client.set(key(d), cached, 'EX', ttl))));
+        } else {
+          const pipeline = client.pipeline();
+          for (const d of digests) pipeline.set(key(d), cached, 'EX', ttl);
+          pending.push(pipeline.exec());
+        }
       }
       await Promise.all(pending);
     };

@@ -52,7 +52,10 @@ async function main(): Promise<void> {
     imports: [
       SentinelModule.forRoot({
         mongo: { uri: config.mongoUrl, dbName: config.dbName },
-        redis: config.redisUrl,
+        redis:
+          config.redisCluster === undefined
+            ? config.redisUrl
+            : { clusterNodes: config.redisCluster },
         keyPrefix: config.keyPrefix,
         localCache: config.localCache,
         bcryptCost: config.bcryptCost,

@@ -22,7 +22,17 @@ interface BenchReport {
     target?: { text: string; met: boolean };
   }>;
   targets: Array<{ id: string; text: string; met: boolean }>;
-  observations: { ferretdbTokenLookup: Array<{ storedTokens: number; lookupMs: number }> };
+  observations: {
+    ferretdbTokenLookup: Array<{ storedTokens: number; lookupMs: number }>;
+    revocationPropagation: {
+      revocations: number;
+      samples: number;
+      p50Ms: number;
+      p99Ms: number;
+      failures: number;
+    };
+    instancesProxyCpu: { threeInstances: number; oneInstance: number };
+  };
 }
 
 interface Measurement {
@@ -75,7 +85,7 @@ describe('npm run bench -- --quick', () => {
         expect(report.versions[name]).toMatch(/\d/);
       }
       expect(report.scenarios.map((row) => row.scenario).sort()).toEqual(
-        expect.arrayContaining([1, 2, 3, 4, 5]),
+        expect.arrayContaining([1, 2, 3, 4, 5, 6]),
       );
       const ids = report.scenarios.map((row) => row.id);
       for (const platform of ['express', 'fastify']) {
@@ -86,6 +96,7 @@ describe('npm run bench -- --quick', () => {
         expect(ids).toContain(`vs-peer-${platform}-redis`);
       }
       expect(ids).toContain('scale-p99');
+      expect(ids).toContain('instances-3-vs-1');
       for (const row of report.scenarios) {
         expect(row.measured.rps).toBeGreaterThan(0);
         expect(row.measured.p99Ms).toBeGreaterThanOrEqual(row.measured.p50Ms);
@@ -96,6 +107,12 @@ describe('npm run bench -- --quick', () => {
       expect(report.targets.length).toBeGreaterThanOrEqual(9);
       for (const target of report.targets) expect(typeof target.met).toBe('boolean');
       expect(report.observations.ferretdbTokenLookup).toHaveLength(2);
+      // Scenario 6: every revocation refused by both other instances, none timed out.
+      const propagation = report.observations.revocationPropagation;
+      expect(propagation.failures).toBe(0);
+      expect(propagation.samples).toBe(2 * propagation.revocations);
+      expect(propagation.p99Ms).toBeGreaterThanOrEqual(propagation.p50Ms);
+      expect(report.observations.instancesProxyCpu.threeInstances).toBeGreaterThan(0);
     },
     TIMEOUT_MS,
   );

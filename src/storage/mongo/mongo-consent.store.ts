@@ -51,18 +51,21 @@ export class MongoConsentStore implements ConsentStore {
     this.scopes = connection.collection<ConsentScopeDocument>(CONSENT_SCOPES_COLLECTION);
   }
 
-  /** Creates the unique (userId, clientId) index and the lookup indexes; idempotent. */
+  /**
+   * Creates the unique (userId, clientId) index and the lookup indexes; idempotent. One
+   * `createIndex` each: FerretDB 1.24 drops the connection when one `createIndexes` command
+   * names several indexes that exist already (a second instance starting on the database).
+   */
   async ensureIndexes(): Promise<void> {
-    await mongoCall(() =>
-      Promise.all([
-        this.consents.createIndexes([
-          { key: { userId: 1, clientId: 1 }, name: 'user_client_unique', unique: true },
-          { key: { userId: 1, updatedAt: -1 }, name: 'user_updated' },
-          { key: { clientId: 1 }, name: 'client' },
-        ]),
-        this.scopes.createIndex({ consentId: 1 }, { name: 'consent' }),
-      ]),
-    );
+    await mongoCall(async () => {
+      await this.consents.createIndex(
+        { userId: 1, clientId: 1 },
+        { name: 'user_client_unique', unique: true },
+      );
+      await this.consents.createIndex({ userId: 1, updatedAt: -1 }, { name: 'user_updated' });
+      await this.consents.createIndex({ clientId: 1 }, { name: 'client' });
+      await this.scopes.createIndex({ consentId: 1 }, { name: 'consent' });
+    });
   }
 
   async find(userId: string, clientId: string): Promise<SentinelConsent | null> {

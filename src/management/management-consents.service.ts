@@ -5,7 +5,7 @@ import { ConsentStore } from '../storage/consent-store.js';
 import { UserStore } from '../storage/user-store.js';
 import { pageOf, type PageQueryDto } from './dto/pagination.dto.js';
 import { ManagementException } from './management.errors.js';
-import { consentView, type ConsentView, type PageView } from './management.presenters.js';
+import { consentView, pageView, type ConsentView, type PageView } from './management.presenters.js';
 
 /**
  * Remembered consents of a user (docs/security.md 30, ADR 0019): listed, and withdrawn. A
@@ -30,17 +30,17 @@ export class ManagementConsentsService {
       throw ManagementException.notFound('No user with this id');
     }
     const consents = await this.consents.listByUser(userId, page);
-    const names = await Promise.all(
-      consents.items.map(
-        async (consent) => (await this.clients.findById(consent.clientId))?.clientName ?? null,
+    const names = new Map(
+      await Promise.all(
+        consents.items.map(
+          async ({ clientId }) =>
+            [clientId, (await this.clients.findById(clientId))?.clientName ?? null] as const,
+        ),
       ),
     );
-    return {
-      items: consents.items.map((consent, i) => consentView(consent, names[i])),
-      total: consents.total,
-      page: consents.page,
-      per_page: consents.perPage,
-    };
+    return pageView(consents, (consent) =>
+      consentView(consent, names.get(consent.clientId) ?? null),
+    );
   }
 
   /**

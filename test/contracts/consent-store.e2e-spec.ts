@@ -240,6 +240,13 @@ describe.each([
   });
 
   if (name !== 'memory') {
+    it('creates its indexes again without harm (a second instance starting)', async () => {
+      await new MongoConsentStore(backend.connection!).ensureIndexes();
+      await new MongoConsentStore(backend.connection!).ensureIndexes();
+      await store.grant('user-1', 'client-1', ['orders'], T0);
+      expect((await store.find('user-1', 'client-1'))!.scope).toBe('orders');
+    });
+
     it('has a unique index on (userId, clientId)', async () => {
       const indexes = await backend.connection!.collection(CONSENTS_COLLECTION).indexes();
       expect(indexes).toContainEqual(

@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
-import { ClientStore, SentinelModule, TokenStore, UserRepository } from '../../src/index.js';
+import {
+  ClientStore,
+  ConsentStore,
+  SentinelModule,
+  TokenStore,
+  UserRepository,
+} from '../../src/index.js';
 import { mongoUrl, redisUrl, uniqueDbName, uniqueKeyPrefix } from '../harness/backends.js';
 import { ProtectedController } from '../module/module-testing.js';
 
@@ -36,6 +42,7 @@ describe('hostile input (property-based, seeded)', () => {
   let users: UserRepository;
   let clients: ClientStore;
   let tokens: TokenStore;
+  let consents: ConsentStore;
   const known = {
     username: `fuzz-user-${Math.floor(Math.random() * 1e9)}`,
     publicId: '',
@@ -70,6 +77,7 @@ describe('hostile input (property-based, seeded)', () => {
     users = app.get(UserRepository);
     clients = app.get(ClientStore);
     tokens = app.get(TokenStore);
+    consents = app.get<ConsentStore>(ConsentStore);
     known.userId = (await users.create({ username: known.username, password: PASSWORD })).id;
     known.publicId = (
       await clients.create({
@@ -87,6 +95,8 @@ describe('hostile input (property-based, seeded)', () => {
     });
     known.confidentialId = confidential.client.clientId;
     known.confidentialSecret = confidential.clientSecret!;
+    // A consent to withdraw, so management's consent routes reach the store (ADR 0019).
+    await consents.grant(known.userId, known.publicId, ['read']);
     for (let i = 0; i < 3; i++) {
       const res = await send({
         method: 'POST',
@@ -146,12 +156,13 @@ describe('hostile input (property-based, seeded)', () => {
   }
 
   async function snapshot(): Promise<string> {
-    const [u, c, t] = await Promise.all([
+    const [u, c, t, g] = await Promise.all([
       users.list({ page: 1, perPage: 1000 }),
       clients.list({ page: 1, perPage: 1000 }),
       tokens.list({ page: 1, perPage: 1000 }),
+      consents.listByUser(known.userId, { page: 1, perPage: 1000 }),
     ]);
-    return JSON.stringify([u, c, t]);
+    return JSON.stringify([u, c, t, g]);
   }
 
   /** Whether the request carried credentials that may legitimately yield a token. */
@@ -328,6 +339,19 @@ describe('hostile input (property-based, seeded)', () => {
         fc.oneof(knownValue, fc.constantFrom('%ff%fe', '..%2f..', '%24ne', 'x'.repeat(300))),
       )
       .map(([prefix, id]) => prefix + encodeURIComponent(id)),
+    // A user's consents, and one of them (management, ADR 0019).
+    fc
+      .tuple(
+        fc.oneof(knownValue, fc.constantFrom('%ff%fe', '..%2f..', '%24ne', 'x'.repeat(300))),
+        fc.option(
+          fc.oneof(knownValue, fc.constantFrom('%ff%fe', '..%2f..', '%24ne', 'x'.repeat(300))),
+        ),
+      )
+      .map(
+        ([user, client]) =>
+          `/oauth/management/users/${encodeURIComponent(user)}/consents` +
+          (client === null ? '' : `/${encodeURIComponent(client)}`),
+      ),
   );
   const query = fc.oneof(
     { weight: 4, arbitrary: fc.constant('') },

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { CacheUnavailableError } from '../../src/cache/cache.errors.js';
+import { TokenCache } from '../../src/cache/token-cache.js';
 import { ConsentStore } from '../../src/storage/consent-store.js';
+import { StorageUnavailableError } from '../../src/storage/storage.errors.js';
 import {
   BACKENDS,
   expectManagementError,
@@ -36,6 +39,9 @@ describe.each(BACKENDS)('management consents API on %s', (_name, backend) => {
 
   afterAll(async () => {
     await app?.close();
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
   });
 
   let users = 0;
@@ -211,6 +217,33 @@ describe.each(BACKENDS)('management consents API on %s', (_name, backend) => {
       await consents.grant(userId, 'some-client', ['orders'], T0);
       expectManagementError(await api.delete(path(userId)), 404, 'not_found');
       expect(await consents.find(userId, 'some-client')).not.toBeNull();
+    });
+  });
+
+  describe('faults', () => {
+    it('keeps the consent when the revocation cannot reach the cache (503), so a retry finishes', async () => {
+      const user = await createLogin('retrying');
+      const app1 = await createClient('Retried app');
+      await consents.grant(user.id, app1.client_id, ['orders'], T0);
+      const tokens = await passwordToken(app, app1, user.username, user.password);
+      jest
+        .spyOn(app.get<TokenCache>(TokenCache), 'revoke')
+        .mockRejectedValueOnce(new CacheUnavailableError('down'));
+      const failed = await api.delete(`/users/${user.id}/consents/${app1.client_id}`);
+      expectManagementError(failed, 503, 'temporarily_unavailable');
+      expect(failed.headers['retry-after']).toBeDefined();
+      expect(await consents.find(user.id, app1.client_id)).not.toBeNull();
+      expect((await api.delete(`/users/${user.id}/consents/${app1.client_id}`)).status).toBe(204);
+      expect(await consents.find(user.id, app1.client_id)).toBeNull();
+      expect(await guardStatus(app, tokens.access_token)).toBe(401);
+    });
+
+    it('answers 503 with Retry-After when the consent store is down', async () => {
+      const userId = await createUser('outage');
+      jest.spyOn(consents, 'listByUser').mockRejectedValueOnce(new StorageUnavailableError('down'));
+      const response = await api.get(`/users/${userId}/consents`);
+      expectManagementError(response, 503, 'temporarily_unavailable');
+      expect(response.headers['retry-after']).toBe('5');
     });
   });
 

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { SentinelModule } from '../../src/sentinel.module.js';
 import type { SentinelModuleOptions } from '../../src/sentinel-options.js';
 import type { SentinelUser, UserStore } from '../../src/storage/user-store.js';
+import { ConsentStore } from '../../src/storage/consent-store.js';
 import {
   ADMIN,
   CHALLENGE,
@@ -214,7 +215,7 @@ describe('mounting management', () => {
     });
   });
 
-  it('answers the users endpoints with 404 users_not_managed when the host brings its users', async () => {
+  it('answers the users endpoints with 404 users_not_managed when the host brings its users (consents excepted)', async () => {
     const { app } = await start(managedModule({}, { userStore: hostUsers }));
     const api = managementClient(app);
     for (const response of [
@@ -236,6 +237,18 @@ describe('mounting management', () => {
     expect(tokens.body.total).toBe(1);
     expect((await api.delete(`/tokens?user_id=${BYO_USER.id}`)).body).toEqual({ revoked: 1 });
     expect(await guardStatus(app, token.access_token)).toBe(401);
+    // So are their consents: listed and withdrawn by the host's user id (ADR 0019).
+    const consents = app.get<ConsentStore>(ConsentStore);
+    await consents.grant(BYO_USER.id, client.body.client_id as string, ['orders']);
+    const listed = await api.get(`/users/${BYO_USER.id}/consents`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toMatchObject([
+      { client_id: client.body.client_id, scope: 'orders' },
+    ]);
+    expectManagementError(await api.get('/users/not-a-host-user/consents'), 404, 'not_found');
+    const withdrawn = await api.delete(`/users/${BYO_USER.id}/consents/${client.body.client_id}`);
+    expect(withdrawn.status).toBe(204);
+    expect(await consents.find(BYO_USER.id, client.body.client_id as string)).toBeNull();
   });
 });
 

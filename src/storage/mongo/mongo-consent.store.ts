@@ -52,10 +52,9 @@ export class MongoConsentStore implements ConsentStore {
   }
 
   /**
-   * Creates the unique (userId, clientId) index and the lookup indexes; idempotent. One index
-   * per command, one after the other, as Mongoose does for the other stores: FerretDB 1.24
-   * panics on a multi-index `createIndexes` racing the creation of other collections (seen
-   * at start-up, "slice bounds out of range", the connection dropped).
+   * Creates the unique (userId, clientId) index and the lookup indexes; idempotent. One
+   * `createIndex` each: FerretDB 1.24 drops the connection when one `createIndexes` command
+   * names several indexes that exist already (a second instance starting on the database).
    */
   async ensureIndexes(): Promise<void> {
     await mongoCall(async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuthorizationCompletion } from '../authorization/authorization-completion.js';
 import type { PendingAuthorization } from '../authorization/pending-authorization.js';
 import { redirectUriMatches } from '../authorization/redirect-uris.js';
+import { Clock } from '../clock.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import { ClientStore, type SentinelClient } from '../storage/client-store.js';
 import { ConsentStore, type SentinelConsent } from '../storage/consent-store.js';
@@ -64,6 +65,7 @@ export class AuthorizationSteps {
     private readonly pending: PendingRequestStore<PendingAuthorization>,
     private readonly currentUser: CurrentUser,
     private readonly completion: AuthorizationCompletion,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async next(pending: Pending, request: unknown): Promise<AuthorizationStep> {
@@ -96,7 +98,12 @@ export class AuthorizationSteps {
     const ready = await this.prepare(pending, request);
     if ('kind' in ready) return ready;
     const { client, signedIn, scopes } = ready;
-    await this.consents.grant(signedIn.user.id, client.clientId, scopes);
+    await this.consents.grant(
+      signedIn.user.id,
+      client.clientId,
+      scopes,
+      new Date(this.clock.now()),
+    );
     return this.grant(pending, signedIn, scopes);
   }
 

@@ -238,7 +238,7 @@ describe.each(COMBINATIONS)('sign-in and consent on %s', (_name, backend, platfo
       expect(foreign.status).toBe(403);
 
       for (const headers of [
-        { Origin: 'https://evil.example' },
+        { Origin: 'https://evil.example' } as Record<string, string>,
         { 'Sec-Fetch-Site': 'cross-site' },
       ]) {
         const crossSite = await browser.post(

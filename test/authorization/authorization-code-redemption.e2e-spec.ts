@@ -72,9 +72,7 @@ describe.each(COMBINATIONS)('authorization code redemption on %s', (_name, backe
     const userId = (await app.users.create({ username, password: PASSWORD })).id;
     const browser = new TestBrowser(app.app);
     const extra =
-      challenge === null
-        ? { code_challenge: undefined, code_challenge_method: undefined }
-        : {};
+      challenge === null ? { code_challenge: undefined, code_challenge_method: undefined } : {};
     const page = await browser.follow(authorizePath(who.clientId, WEB, challenge ?? '', extra));
     const posted = await submitSignIn(browser, page, username, PASSWORD);
     const answered = await browser.follow(posted.headers.location);

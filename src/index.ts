@@ -11,6 +11,8 @@ export { METADATA_WELL_KNOWN_PATH } from './options/protocol-options.js';
 export type { ResolvedSentinelOptions } from './options/resolved-options.js';
 export type { TokenLifetimes } from './options/lifetime-options.js';
 export {
+  type SentinelAuthorizationCodeOptions,
+  type SentinelInteractionOptions,
   type SentinelBruteForceOptions,
   type SentinelIntrospectionOptions,
   type SentinelLockoutPolicy,
@@ -22,6 +24,19 @@ export {
   type SentinelTokenLifetimes,
 } from './sentinel-options.js';
 export { SENTINEL_OPTIONS } from './sentinel.constants.js';
+
+export { HostLogin, type HostLoginState } from './interaction/host-login.js';
+export { escapeHtml } from './interaction/pages/escape-html.js';
+export { BUILT_IN_PAGES } from './interaction/pages/built-in-pages.js';
+export type {
+  ConsentPageView,
+  ConsentScopeView,
+  ErrorPageView,
+  PageForm,
+  SentinelPageTemplates,
+  SignInPageView,
+  SignedOutPageView,
+} from './interaction/pages/page-views.js';
 
 export { OAuthGuard } from './guard/oauth.guard.js';
 export { Scopes } from './guard/scopes.decorator.js';

@@ -50,7 +50,11 @@ describe('hostile input (property-based, seeded)', () => {
     confidentialSecret: '',
     userId: '',
     accessTokens: [] as string[],
+    codeClientId: '',
+    /** The interaction page of a parked authorization request (its id is in the path). */
+    interactionPath: '',
   };
+  const REDIRECT = 'https://app.example.com/callback';
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
@@ -95,6 +99,22 @@ describe('hostile input (property-based, seeded)', () => {
     });
     known.confidentialId = confidential.client.clientId;
     known.confidentialSecret = confidential.clientSecret!;
+    known.codeClientId = (
+      await clients.create({
+        clientName: 'fuzz code client',
+        clientType: 'public',
+        grantTypes: ['authorization_code', 'refresh_token'],
+        scope: 'read write',
+        redirectUris: [REDIRECT],
+      })
+    ).client.clientId;
+    // A parked authorization request, so the interaction pages reach the pending store.
+    const parked = await send({
+      method: 'GET',
+      path: `/oauth/authorize?${new URLSearchParams(authorizeParameters({}))}`,
+      headers: {},
+    });
+    known.interactionPath = parked.headers.location as string;
     // A consent to withdraw, so management's consent routes reach the store (ADR 0019).
     await consents.grant(known.userId, known.publicId, ['read']);
     for (let i = 0; i < 3; i++) {
@@ -114,6 +134,20 @@ describe('hostile input (property-based, seeded)', () => {
       known.accessTokens.push(JSON.parse(res.text).access_token);
     }
   }, 60_000);
+
+  /** A valid authorization request's parameters (RFC 6749 §4.1.1) with `fields` over them. */
+  function authorizeParameters(fields: Record<string, string>): Record<string, string> {
+    return {
+      response_type: 'code',
+      client_id: known.codeClientId,
+      redirect_uri: REDIRECT,
+      scope: 'read',
+      state: 'fuzz',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      ...fields,
+    };
+  }
 
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
@@ -491,10 +525,93 @@ describe('hostile input (property-based, seeded)', () => {
         }) as RawRequest,
     );
 
+  /**
+   * Near-valid authorization requests (GET/POST /authorize) and posts to the interaction pages
+   * (sign-in, consent, sign-out) with hostile fields, cookies and fetch metadata (issue 13).
+   */
+  const authorizationRequest = fc
+    .record({
+      kind: fc.constantFrom(
+        'authorize-get',
+        'authorize-post',
+        'page',
+        'sign-in',
+        'consent',
+        'sign-out',
+      ),
+      fields: fc.dictionary(
+        fc.constantFrom(
+          'response_type',
+          'client_id',
+          'redirect_uri',
+          'scope',
+          'state',
+          'code_challenge',
+          'code_challenge_method',
+          'prompt',
+          'response_mode',
+          'username',
+          'password',
+          'csrf_token',
+          'decision',
+        ),
+        fc.oneof(
+          value,
+          fc.constantFrom(
+            'code',
+            'token',
+            'none',
+            'login consent',
+            'plain',
+            'allow',
+            'deny',
+            'https://evil.example/cb',
+            'javascript:alert(1)',
+            '//evil.example',
+            REDIRECT,
+          ),
+        ),
+        { maxKeys: 5 },
+      ),
+      repeat: fc.option(name, { nil: undefined }),
+      cookie: fc.option(
+        fc.oneof(junk, fc.constant('A'.repeat(43))).map((v) => `sentinel_session=${v}`),
+        { nil: undefined },
+      ),
+      site: fc.option(fc.constantFrom('same-origin', 'cross-site', 'none'), { nil: undefined }),
+      id: fc.oneof(
+        fc.constant(''),
+        fc.constantFrom('%ff%fe', '..%2f..', 'x'.repeat(300), 'A'.repeat(43)),
+      ),
+    })
+    .map(({ kind, fields, repeat, cookie, site, id }) => {
+      const headers: Record<string, string> = {};
+      if (cookie !== undefined) headers.cookie = asHeaderBytes(cookie);
+      if (site !== undefined) headers['sec-fetch-site'] = site;
+      const form = new URLSearchParams(
+        kind.startsWith('authorize') ? authorizeParameters(fields) : fields,
+      );
+      if (repeat !== undefined) form.append(repeat, 'again');
+      const page = id === '' ? known.interactionPath : `/oauth/interaction/${id}`;
+      if (kind === 'authorize-get') {
+        return { method: 'GET', path: `/oauth/authorize?${form}`, headers } as RawRequest;
+      }
+      if (kind === 'page') return { method: 'GET', path: page, headers } as RawRequest;
+      const path =
+        kind === 'authorize-post'
+          ? '/oauth/authorize'
+          : kind === 'sign-out'
+            ? '/oauth/interaction/sign-out'
+            : `${page}/${kind}`;
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      return { method: 'POST', path, headers, body: Buffer.from(form.toString()) } as RawRequest;
+    });
+
   const hostileRequest = fc.oneof(
     { weight: 4, arbitrary: genericRequest },
     { weight: 3, arbitrary: protocolRequest },
     { weight: 1, arbitrary: managementRequest },
+    { weight: 2, arbitrary: authorizationRequest },
   );
 
   it(`answers ${RUNS} hostile requests without a 5xx, a leaked token or a store change (seed ${SEED})`, async () => {
@@ -511,6 +628,12 @@ describe('hostile input (property-based, seeded)', () => {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         expect(res.status).toBeLessThan(500);
         expect(res.text).not.toMatch(/\bat \w+ \(|node_modules/);
+        // No open redirect (docs/security.md 23): only this server's own paths or the code
+        // client's registered redirect URI.
+        const location = res.headers.location;
+        if (location !== undefined) {
+          expect(location.startsWith('/oauth/') || location.startsWith(`${REDIRECT}?`)).toBe(true);
+        }
         const leaked = /"access_token"/.test(res.text);
         if (leaked) {
           expect(carriesValidCredentials(req)).toBe(true);

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { resolveSentinelOptions } from '../../src/options/resolve-options.js';
 import { AppModule } from './app.module.js';
+import { demoPathsOf } from './demo/demo-client.js';
 import { seedDemoData, type DemoData } from './demo-seed.js';
 import { readSampleConfig, type SampleConfig } from './sample-config.js';
 
@@ -23,7 +24,8 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env, print = co
   const tokenPath = config.sentinel.tokenPath ?? '/token';
   print(`\nnestjs-sentinel sample app listening on ${base}`);
   if (config.inMemory && tokenPath !== false) {
-    const demo = await seedDemoData(app);
+    const webDemo = demoPathsOf(config) !== undefined;
+    const demo = await seedDemoData(app, webDemo ? port : undefined);
     const tokenUrl = `${base}${prefix === '/' ? '' : prefix}${tokenPath}`;
     print(`\nDemo user "${demo.username}" / "${demo.password}", public client "${demo.clientId}".`);
     print('Get a token:');
@@ -35,6 +37,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env, print = co
     print(`  curl -s ${base}/endpoint -H "Authorization: Bearer <access_token>"`);
     print('For the README walkthrough, paste:');
     print(`  ${walkthroughExports(base, demo)}\n`);
+    if (webDemo) printWebDemo(port, demo, print);
   }
   printManagement(config, base, print);
   return { app, base };
@@ -46,6 +49,17 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env, print = co
  */
 export function walkthroughExports(base: string, demo: DemoData): string {
   return `export BASE=${base} CLIENT_ID='${demo.clientId}' PASSWORD='${demo.password}'`;
+}
+
+/**
+ * Where the browser demo is (sample-app/src/demo). `localhost`, one of its two registered
+ * redirect hosts, whatever loopback HOST it listens on.
+ */
+function printWebDemo(port: number, demo: DemoData, print: (line: string) => void): void {
+  print('Try the sign-in flow in a browser (authorization code grant with PKCE):');
+  print(
+    `  open http://localhost:${port}/demo and sign in as "${demo.username}" / "${demo.password}"\n`,
+  );
 }
 
 /** Where the management console is and how to sign in (the generated password only). */

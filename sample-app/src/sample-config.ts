@@ -20,7 +20,10 @@ export interface SampleConfig {
 }
 
 export function readSampleConfig(env: NodeJS.ProcessEnv): SampleConfig {
-  const sentinel: SentinelModuleOptions = {};
+  // Shown on the consent page (the demo client at /demo asks for `orders`).
+  const sentinel: SentinelModuleOptions = {
+    interaction: { scopeDescriptions: { orders: 'See your orders' } },
+  };
   if (env.MONGO_URL) sentinel.mongo = { uri: env.MONGO_URL };
   if (env.REDIS_URL) sentinel.redis = env.REDIS_URL;
   if (env.SENTINEL_ROUTE_PREFIX) sentinel.routePrefix = env.SENTINEL_ROUTE_PREFIX;

@@ -40,6 +40,33 @@ describe('sample app', () => {
     expect(await fetch(`${base}/endpoint`).then((r) => r.status)).toBe(401);
   });
 
+  it('serves the browser demo client at the URL it prints, under a strict CSP', async () => {
+    const lines: string[] = [];
+    ({ app } = await bootstrap({ PORT: '0' }, (line: string) => lines.push(line)));
+    const text = lines.join('\n');
+    const password = text.match(/Demo user "demo" \/ "(\S+)"/)![1];
+    const [, demo, username, shown] = text.match(
+      /open (http:\/\/localhost:\d+\/demo) and sign in as "(\w+)" \/ "(\S+)"/,
+    )!;
+    expect([username, shown]).toEqual(['demo', password]);
+    // Fetched where the app listens; a browser resolves the printed `localhost` there too.
+    const base = demo.replace('localhost', '127.0.0.1');
+    for (const path of ['', '/callback']) {
+      const page = await fetch(`${base}${path}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cache-control')).toBe('no-store');
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      const csp = page.headers.get('content-security-policy')!;
+      expect(csp).toContain("script-src 'self';");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe');
+      expect(await page.text()).toContain('<script src="/demo/demo.js" defer></script>');
+    }
+    const script = await fetch(`${base}/demo.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await script.text()).toContain("code_challenge_method: 'S256'");
+  });
+
   it('reads Flask-Sentinel-style variables and seeds nothing on real stores', async () => {
     const lines: string[] = [];
     ({ app } = await bootstrap(
@@ -54,6 +81,7 @@ describe('sample app', () => {
       (line: string) => lines.push(line),
     ));
     expect(lines.some((line) => line.includes('curl'))).toBe(false);
+    expect(lines.some((line) => line.includes('/demo'))).toBe(false);
     const base = lines.join('\n').match(/listening on (\S+)/)![1];
     const response = await fetch(`${base}/auth/issue`, {
       method: 'POST',

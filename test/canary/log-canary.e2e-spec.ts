@@ -12,11 +12,19 @@ import {
   type PrivateService,
 } from '../faults/fault-testing.js';
 import { ProtectedController } from '../module/module-testing.js';
+import {
+  TestBrowser,
+  answerOf,
+  authorizePath,
+  formsOf,
+  pkcePair,
+} from '../authorization/authorization-testing.js';
 
-// docs/security.md 22: a full flow — management, token, refresh, revoke, introspect, failures,
-// lockouts and both backends failing — while every line the module logs (Nest Logger and the
-// console) is captured. No line may contain a password, token, client secret or Authorization
-// header value used in the run.
+// docs/security.md 22 and 35: a full flow — management, token, refresh, revoke, introspect,
+// failures, lockouts, the authorization code flow with its pages, and both backends failing —
+// while every line the module logs (Nest Logger and the console) is captured. No line may
+// contain a password, token, client secret, Authorization header value, authorization code,
+// PKCE verifier, session or browser id, pending-request id or CSRF token used in the run.
 
 class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
@@ -203,10 +211,81 @@ describe('log canary (docs/security.md 22)', () => {
     await request(server).get('/api/me').set('Authorization', `Bearer ${refreshed.access_token}`);
     await request(server).get('/api/me').set('Authorization', `Bearer ${WRONG_SECRET}`);
 
+    // The authorization code flow (issue 13): pages, a wrong password, consent, redemption,
+    // a reused code (revokes and logs), prompt=none; every id, token and code is a secret.
+    const REDIRECT = 'https://canary.example/callback';
+    // Another user: canary-user is locked out by the failures above.
+    await request(server)
+      .post(mgmt('/users'))
+      .set('Authorization', adminAuth)
+      .send({ username: 'canary-browser', password: PASSWORD });
+    const codeClient = (
+      await request(server)
+        .post(mgmt('/clients'))
+        .set('Authorization', adminAuth)
+        .send({
+          client_name: 'canary web',
+          client_type: 'public',
+          grant_types: ['authorization_code', 'refresh_token'],
+          redirect_uris: [REDIRECT],
+        })
+    ).body;
+    const browser = new TestBrowser(app);
+    const pkce = pkcePair();
+    secrets.add(pkce.verifier);
+    const parked = await browser.get(
+      authorizePath(codeClient.client_id, REDIRECT, pkce.challenge, { scope: undefined }),
+    );
+    const interaction = parked.headers.location as string;
+    secrets.add(interaction.split('/').pop()!);
+    const signInPage = await browser.get(interaction);
+    secrets.add(browser.cookie!);
+    const [signInForm] = formsOf(signInPage.text);
+    secrets.add(signInForm.fields.csrf_token);
+    await browser.post(signInForm.action, {
+      ...signInForm.fields,
+      username: 'canary-browser',
+      password: WRONG_PASSWORD,
+    });
+    const signedIn = await browser.post(signInForm.action, {
+      ...signInForm.fields,
+      username: 'canary-browser',
+      password: PASSWORD,
+    });
+    expect(signedIn.status).toBe(303);
+    secrets.add(browser.cookie!);
+    const consentPage = await browser.get(signedIn.headers.location);
+    const [consentForm] = formsOf(consentPage.text);
+    secrets.add(consentForm.fields.csrf_token);
+    const answered = await browser.post(consentForm.action, {
+      ...consentForm.fields,
+      decision: 'allow',
+    });
+    const { code } = answerOf(answered.headers.location);
+    secrets.add(code);
+    const redeem = () =>
+      token({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        client_id: codeClient.client_id,
+        code_verifier: pkce.verifier,
+      });
+    expect(remember((await redeem()).body).access_token).toBeDefined();
+    expect((await redeem()).status).toBe(400);
+    await browser.get(
+      authorizePath(codeClient.client_id, REDIRECT, pkce.challenge, {
+        scope: undefined,
+        prompt: 'none',
+      }),
+    );
+
     // Faults: Redis, then MongoDB, go away and come back.
     const second = remember((await logIn(PASSWORD)).body);
     await redis.handle.stop();
     await request(server).get('/api/me').set('Authorization', `Bearer ${second.access_token}`);
+    // The pages while Redis is down: 503, nothing decided.
+    expect((await browser.get(interaction)).status).toBe(503);
     await request(server)
       .post('/oauth/revoke')
       .type('form')

@@ -1,12 +1,11 @@
 import { Get, Inject, Injectable, Param, Post, Req, Res } from '@nestjs/common';
-import { BruteForceLimiter } from '../abuse/brute-force.limiter.js';
+import { CountedPasswordCheck } from '../abuse/counted-password-check.js';
 import { clientAddress } from '../abuse/client-address.js';
 import type { PendingAuthorization } from '../authorization/pending-authorization.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import { serverOrigin } from '../metadata/request-origin.js';
 import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
-import { UserStore } from '../storage/user-store.js';
 import { TokenFormReader } from '../token/token-form.reader.js';
 import { AuthorizationSteps, EXPIRED_REQUEST, type Pending } from './authorization-steps.js';
 import {
@@ -49,8 +48,7 @@ export class InteractionController {
     private readonly stepResponder: StepResponder,
     private readonly pages: PageResponder,
     private readonly formReader: TokenFormReader,
-    private readonly limiter: BruteForceLimiter,
-    @Inject(UserStore) private readonly users: UserStore,
+    private readonly passwords: CountedPasswordCheck,
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     @Inject(PENDING_AUTHORIZATIONS)
     private readonly pending: PendingRequestStore<PendingAuthorization>,
@@ -191,7 +189,7 @@ export class InteractionController {
     return verifiesCsrfToken(readBrowserId(request), purpose, form[CSRF_FIELD]) ? form : null;
   }
 
-  /** Checks the credentials like the password grant (PasswordGrant, docs/security.md 29). */
+  /** Checks the credentials as the password grant does (docs/security.md 29). */
   private async checkPassword(
     username: string,
     password: string,
@@ -203,9 +201,9 @@ export class InteractionController {
         failure: { message: string; status: number; headers?: Record<string, string> };
       }
   > {
-    let attempt;
+    let user;
     try {
-      attempt = await this.limiter.beginPasswordAttempt(username, clientAddress(request));
+      user = await this.passwords.verify(username, password, clientAddress(request));
     } catch (error) {
       if (error instanceof OAuthException && error.getStatus() === 429) {
         const failure = { message: SIGN_IN_LOCKED, status: 429, headers: { ...error.headers } };
@@ -213,18 +211,8 @@ export class InteractionController {
       }
       throw error;
     }
-    let user;
-    try {
-      user = await this.users.verifyCredentials(username, password);
-    } catch (error) {
-      await attempt.abandoned();
-      throw error;
-    }
-    if (!user || user.disabled) {
-      attempt.failed();
+    if (user === null)
       return { kind: 'refused', failure: { message: SIGN_IN_FAILED, status: 401 } };
-    }
-    await attempt.succeeded();
     return { kind: 'signed-in', userId: user.id };
   }
 

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { BruteForceLimiter } from '../abuse/brute-force.limiter.js';
+import { CountedPasswordCheck } from '../abuse/counted-password-check.js';
 import { FixedWindowCounter } from '../abuse/fixed-window-counter.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { IntrospectionRateLimiter } from '../introspection/introspection-rate-limiter.js';
@@ -23,6 +24,7 @@ import { TokenService } from './token.service.js';
 export const TOKEN_PROVIDERS: Provider[] = [
   TokenFormReader,
   BruteForceLimiter,
+  CountedPasswordCheck,
   ClientAuthenticator,
   TokenIssuerService,
   TokenRevocationService,

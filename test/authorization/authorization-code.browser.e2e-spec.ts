@@ -7,6 +7,10 @@ import { bootstrap } from '../../sample-app/src/main.js';
 import { SIGN_IN_FAILED } from '../../src/interaction/interaction.controller.js';
 import { COOKIE_NAME } from './authorization-testing.js';
 
+/** What the page functions below read in the browser (this file is compiled without the DOM lib). */
+declare const document: { activeElement: { id: string } | null };
+declare const sessionStorage: { getItem(key: string): string | null };
+
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = 'test-artifacts';
 const LAUNCH_ARGS = [

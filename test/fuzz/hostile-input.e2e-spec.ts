@@ -630,7 +630,7 @@ describe('hostile input (property-based, seeded)', () => {
         expect(res.text).not.toMatch(/\bat \w+ \(|node_modules/);
         // No open redirect (docs/security.md 23): only this server's own paths or the code
         // client's registered redirect URI.
-        const location = res.headers.location;
+        const location = res.headers.location as string | undefined;
         if (location !== undefined) {
           expect(location.startsWith('/oauth/') || location.startsWith(`${REDIRECT}?`)).toBe(true);
         }

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { BruteForceLimiter } from '../../abuse/brute-force.limiter.js';
+import { Injectable } from '@nestjs/common';
+import { CountedPasswordCheck } from '../../abuse/counted-password-check.js';
 import { OAuthException } from '../../errors/oauth.exception.js';
-import { UserStore } from '../../storage/user-store.js';
 import { parseScope, resolveScope } from '../scope.js';
 import { TokenIssuerService } from '../token-issuer.service.js';
 import type { Grant, GrantContext, TokenResponse } from './grant.js';
@@ -14,21 +13,17 @@ export const INVALID_CREDENTIALS = 'Invalid resource owner credentials';
  * `password` (checked by the token service; docs/security.md "The password grant").
  *
  * Order: parameters and the scope's syntax and client limit are checked first (cheap, and they
- * reveal nothing about users), then the brute-force limiter counts the attempt per username and
- * per client address — refusing it with 429 while either is locked out, the right password too
- * (docs/security.md 13, ADR 0007) — then the credentials (one bcrypt comparison; the store burns a
- * dummy hash for unknown users, docs/security.md 14), then the user's own scope limit. A success
- * resets the username's counter; a failure stays counted; a storage fault takes the attempt
- * back (the answer is 503, nothing was decided). Every user may hold many live
+ * reveal nothing about users), then the credentials through {@link CountedPasswordCheck} (the
+ * attempt counted first, 429 while locked out, the right password too; one bcrypt comparison,
+ * a dummy hash for unknown users — docs/security.md 13, 14), then the user's own scope limit. Every user may hold many live
  * tokens: a new login never revokes another device's tokens. A refresh token is issued only
  * when the client also lists `refresh_token`.
  */
 @Injectable()
 export class PasswordGrant implements Grant {
   constructor(
-    @Inject(UserStore) private readonly users: UserStore,
+    private readonly passwords: CountedPasswordCheck,
     private readonly issuer: TokenIssuerService,
-    private readonly limiter: BruteForceLimiter,
   ) {}
 
   async handle({ form: request, client, origin }: GrantContext): Promise<TokenResponse> {
@@ -38,19 +33,8 @@ export class PasswordGrant implements Grant {
     const requested = request.scope === undefined ? undefined : parseScope(request.scope);
     resolveScope(requested, { client: client.scope });
 
-    const attempt = await this.limiter.beginPasswordAttempt(username, origin.address);
-    let user;
-    try {
-      user = await this.users.verifyCredentials(username, password);
-    } catch (error) {
-      await attempt.abandoned();
-      throw error;
-    }
-    if (!user || user.disabled) {
-      attempt.failed();
-      throw OAuthException.invalidGrant(INVALID_CREDENTIALS);
-    }
-    await attempt.succeeded();
+    const user = await this.passwords.verify(username, password, origin.address);
+    if (user === null) throw OAuthException.invalidGrant(INVALID_CREDENTIALS);
 
     const scope = resolveScope(requested, { client: client.scope, user: user.scope });
     const { response } = await this.issuer.issue({

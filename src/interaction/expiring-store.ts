@@ -10,6 +10,11 @@
 export interface ExpiringStore {
   /** Stores `value` under `key` for `ttlMs` milliseconds, replacing what was there. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
+  /**
+   * Stores `value` under `key` for `ttlMs` only when the key does not exist (`SET NX`): of
+   * concurrent calls, exactly one returns `true`.
+   */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** The value under `key`, or `null` when there is none or it expired. */
   get(key: string): Promise<string | null>;
   /** Reads and deletes in one atomic step: of two concurrent calls, one gets the value. */

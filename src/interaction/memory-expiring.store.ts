@@ -6,7 +6,8 @@ export const MAX_MEMORY_ENTRIES = 100_000;
 
 /**
  * {@link ExpiringStore} in process memory, on the module's clock: the zero-setup default. Each
- * operation is one synchronous step, so {@link take} is atomic.
+ * operation is one synchronous step between awaits, so {@link take} and {@link setIfAbsent} are
+ * atomic.
  */
 export class MemoryExpiringStore implements ExpiringStore {
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
@@ -18,6 +19,12 @@ export class MemoryExpiringStore implements ExpiringStore {
     if (this.entries.size >= MAX_MEMORY_ENTRIES) this.dropExpired();
     if (this.entries.size >= MAX_MEMORY_ENTRIES) this.dropSoonestToExpire();
     this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.live(key) !== undefined) return false;
+    await this.set(key, value, ttlMs);
+    return true;
   }
 
   async get(key: string): Promise<string | null> {

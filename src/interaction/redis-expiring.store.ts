@@ -3,7 +3,7 @@ import { StorageUnavailableError } from '../storage/storage.errors.js';
 import type { ExpiringStore } from './expiring-store.js';
 
 /**
- * {@link ExpiringStore} on Redis: `SET … PX`, `GET`, `GETDEL` (Redis 6.2+, atomic), `PEXPIRE`,
+ * {@link ExpiringStore} on Redis: `SET … PX [NX]`, `GET`, `GETDEL` (Redis 6.2+, atomic), `PEXPIRE`,
  * `DEL`, each on one key (ADR 0012). A failure is a {@link StorageUnavailableError}: the pages
  * answer 503 and nothing is decided (docs/security.md 18). Works with a `Cluster` client too.
  */
@@ -16,6 +16,13 @@ export class RedisExpiringStore implements ExpiringStore {
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     await this.call(() => this.redis.set(this.keyPrefix + key, value, 'PX', ttlMs));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const reply = await this.call(() =>
+      this.redis.set(this.keyPrefix + key, value, 'PX', ttlMs, 'NX'),
+    );
+    return reply === 'OK';
   }
 
   async get(key: string): Promise<string | null> {

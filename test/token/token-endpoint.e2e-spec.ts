@@ -338,7 +338,7 @@ describe.each(PLATFORMS)('on %s', (platform) => {
           const res = await post()
             .set('Authorization', asConfidential())
             .type('form')
-            .send(form({ grant_type: 'authorization_code', code: 'x' }));
+            .send(form({ grant_type: 'implicit', code: 'x' }));
           expectError(res, 400, 'unsupported_grant_type');
         });
 

@@ -166,6 +166,17 @@ export interface SentinelAuthorizationCodeOptions {
 }
 
 /**
+ * The device authorization grant (RFC 8628).
+ * @publicApi
+ */
+export interface SentinelDeviceCodeOptions {
+  /** Seconds a device code and its user code live (`expires_in`, §3.2). Default 600. */
+  codeTtl?: number;
+  /** Seconds a device waits between polls (`interval`, §3.2), at least 1. Default 5. */
+  interval?: number;
+}
+
+/**
  * The pages a person sees in the browser: sign-in, consent and sign-out (docs/security.md 26–31).
  * @publicApi
  */
@@ -223,6 +234,16 @@ export interface SentinelModuleOptions {
    */
   interactionPath?: string | false;
   /**
+   * Path of the device authorization endpoint (RFC 8628 §3.1) under the prefix; `false`
+   * disables it and the device authorization grant with it. Default `/device_authorization`.
+   */
+  deviceAuthorizationPath?: string | false;
+  /**
+   * Path under the prefix of the page where a person types a device's user code (RFC 8628
+   * §3.3, the `verification_uri`). Default `/device`.
+   */
+  devicePath?: string | false;
+  /**
    * Serve the authorization server metadata (RFC 8414) at the host root:
    * `GET /.well-known/oauth-authorization-server`, followed by the path of {@link issuer} when
    * it has one (RFC 8414 §3.1). Not under `routePrefix`. Default `true`.
@@ -244,6 +265,8 @@ export interface SentinelModuleOptions {
   introspection?: SentinelIntrospectionOptions;
   /** Code lifetime and PKCE policy of the authorization code grant. */
   authorizationCode?: SentinelAuthorizationCodeOptions;
+  /** Code lifetime and polling interval of the device authorization grant (RFC 8628). */
+  deviceCode?: SentinelDeviceCodeOptions;
   /** Session lifetimes, the host's own login, page templates and scope descriptions. */
   interaction?: SentinelInteractionOptions;
   /** Management credentials (Flask-Sentinel `SENTINEL_MANAGEMENT_USERNAME` / `_PASSWORD`). */

@@ -97,6 +97,33 @@ export class OAuthException extends HttpException {
     );
   }
 
+  /** RFC 8628 §3.5: the person has not decided yet; poll again after the interval. */
+  static authorizationPending(): OAuthException {
+    return new OAuthException(
+      OAuthErrorCode.AuthorizationPending,
+      'The user has not approved or denied the request yet',
+      HttpStatus.BAD_REQUEST,
+    );
+  }
+
+  /** RFC 8628 §3.5: polled sooner than the interval; the interval grew by 5 seconds. */
+  static slowDown(interval: number): OAuthException {
+    return new OAuthException(
+      OAuthErrorCode.SlowDown,
+      `Polling too fast: wait ${interval} seconds between requests`,
+      HttpStatus.BAD_REQUEST,
+    );
+  }
+
+  /** RFC 8628 §3.5: the device code expired; the device must start again. */
+  static expiredToken(): OAuthException {
+    return new OAuthException(
+      OAuthErrorCode.ExpiredToken,
+      'The device code has expired',
+      HttpStatus.BAD_REQUEST,
+    );
+  }
+
   /** `prompt=none` and nobody is signed in (OpenID Connect Core §3.1.2.6). */
   static loginRequired(description: string): OAuthException {
     return new OAuthException(OAuthErrorCode.LoginRequired, description, HttpStatus.BAD_REQUEST);

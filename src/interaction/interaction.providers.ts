@@ -24,7 +24,7 @@ import { StepResponder } from './step-responder.js';
  * Short-lived state in Redis when the module has it (every instance sees a sign-in at once),
  * else in process memory; keys `${keyPrefix}${kind}:<digest>`.
  */
-function expiringStore(
+export function expiringStore(
   options: ResolvedSentinelOptions,
   redis: Redis | null,
   clock: Clock,

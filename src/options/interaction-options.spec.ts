@@ -79,8 +79,24 @@ describe('authorizationCode and interaction options', () => {
     });
   });
 
-  it('authorizePath false disables the pages too', () => {
-    const options = resolveSentinelOptions({ authorizePath: false, interactionPath: false });
+  it('the pages may be switched off with both endpoints that use them', () => {
+    const options = resolveSentinelOptions({
+      authorizePath: false,
+      deviceAuthorizationPath: false,
+      interactionPath: false,
+      devicePath: false,
+    });
     expect(options.authorizePath).toBe(false);
+    expect(options.interactionPath).toBe(false);
+    expect(() => resolveSentinelOptions({ devicePath: false })).toThrow(
+      expect.objectContaining({ field: 'devicePath' }),
+    );
+  });
+
+  it('deviceCode has RFC 8628 defaults and positive integers only', () => {
+    expect(resolveSentinelOptions().deviceCode).toEqual({ codeTtl: 600, interval: 5 });
+    expect(() => resolveSentinelOptions({ deviceCode: { interval: 0 } })).toThrow(
+      expect.objectContaining({ field: 'deviceCode.interval' }),
+    );
   });
 });

@@ -9,6 +9,8 @@ export const MAX_CODE_TTL_SECONDS = 600;
 
 export const INTERACTION_DEFAULTS = {
   codeTtl: 60,
+  deviceCodeTtl: 600,
+  deviceInterval: 5,
   sessionTtl: 8 * 3600,
   sessionIdleTtl: 30 * 60,
   requestTtl: 600,
@@ -25,6 +27,12 @@ const TEMPLATE_NAMES: ReadonlyArray<keyof SentinelPageTemplates> = [
 export interface ResolvedAuthorizationCodeOptions {
   codeTtl: number;
   requirePkceForConfidentialClients: boolean;
+}
+
+/** `deviceCode` with its defaults (RFC 8628 §3.2). */
+export interface ResolvedDeviceCodeOptions {
+  codeTtl: number;
+  interval: number;
 }
 
 /** `interaction` with its defaults. */
@@ -58,6 +66,22 @@ export function resolveAuthorizationCode(value: unknown): ResolvedAuthorizationC
     );
   }
   return { codeTtl, requirePkceForConfidentialClients: relax };
+}
+
+export function resolveDeviceCode(value: unknown): ResolvedDeviceCodeOptions {
+  const given = objectOption('deviceCode', value);
+  return {
+    codeTtl: positiveInteger(
+      'deviceCode.codeTtl',
+      given.codeTtl,
+      INTERACTION_DEFAULTS.deviceCodeTtl,
+    ),
+    interval: positiveInteger(
+      'deviceCode.interval',
+      given.interval,
+      INTERACTION_DEFAULTS.deviceInterval,
+    ),
+  };
 }
 
 export function resolveInteraction(value: unknown): ResolvedInteractionOptions {

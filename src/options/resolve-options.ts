@@ -8,7 +8,11 @@ import {
   resolveUserStore,
 } from './backend-options.js';
 import { resolveErrorUri, resolveErrorUris } from './error-uri-options.js';
-import { resolveAuthorizationCode, resolveInteraction } from './interaction-options.js';
+import {
+  resolveAuthorizationCode,
+  resolveDeviceCode,
+  resolveInteraction,
+} from './interaction-options.js';
 import { resolveGrantLifetimes } from './lifetime-options.js';
 import { SentinelConfigError, normalizePath, positiveInteger } from './option-checks.js';
 import { SENTINEL_DEFAULTS } from './option-defaults.js';
@@ -46,10 +50,19 @@ export function resolveSentinelOptions(
     true,
   );
   const endpointPaths = resolveEndpointPaths(routePrefix, options);
-  if (endpointPaths.authorizePath !== false && endpointPaths.interactionPath === false) {
+  const interactive =
+    endpointPaths.authorizePath !== false || endpointPaths.deviceAuthorizationPath !== false;
+  if (endpointPaths.deviceAuthorizationPath !== false && endpointPaths.devicePath === false) {
+    throw new SentinelConfigError(
+      'devicePath',
+      'is the verification page of the device endpoint (set deviceAuthorizationPath: false too)',
+    );
+  }
+  if (interactive && endpointPaths.interactionPath === false) {
     throw new SentinelConfigError(
       'interactionPath',
-      'is needed by the authorization endpoint (set authorizePath: false to disable both)',
+      'is needed by the authorization and device endpoints (disable them too: authorizePath: ' +
+        'false, deviceAuthorizationPath: false)',
     );
   }
   const issuer = resolveIssuer(options.issuer);
@@ -106,6 +119,7 @@ export function resolveSentinelOptions(
     userStore: resolveUserStore(options.userStore),
     authorizationCode: resolveAuthorizationCode(options.authorizationCode),
     interaction: resolveInteraction(options.interaction),
+    deviceCode: resolveDeviceCode(options.deviceCode),
   };
   return resolved;
 }

@@ -8,6 +8,7 @@ import type {
 import type { UserStore } from '../storage/user-store.js';
 import type {
   ResolvedAuthorizationCodeOptions,
+  ResolvedDeviceCodeOptions,
   ResolvedInteractionOptions,
 } from './interaction-options.js';
 import type { TokenLifetimes } from './lifetime-options.js';
@@ -70,4 +71,5 @@ export interface ResolvedSentinelOptions extends Record<EndpointPathField, strin
   userStore?: Type<UserStore> | UserStore;
   authorizationCode: ResolvedAuthorizationCodeOptions;
   interaction: ResolvedInteractionOptions;
+  deviceCode: ResolvedDeviceCodeOptions;
 }

@@ -13,6 +13,8 @@ export const ENDPOINT_PATHS = {
   introspectionPath: '/introspect',
   authorizePath: '/authorize',
   interactionPath: '/interaction',
+  deviceAuthorizationPath: '/device_authorization',
+  devicePath: '/device',
 } as const;
 
 /** One of the {@link ENDPOINT_PATHS} fields. */

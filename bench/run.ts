@@ -7,15 +7,16 @@ import { pinLoadGenerator } from './lib/processes.js';
 import { machineInfo, projectRoot, testServices, versions } from './lib/project.js';
 import { formatTable, writeReport, type Row } from './lib/report.js';
 import type { PropagationObservation } from './lib/propagation.js';
+import { authorizationCodeScenario } from './scenarios/authorization-code.js';
 import { guardScenarios } from './scenarios/guard.js';
 import { instancesScenario, type ProxyCpuObservation } from './scenarios/instances.js';
 import { passwordScenario } from './scenarios/password.js';
 import { scaleScenario, type LookupObservation } from './scenarios/scale.js';
 
-const USAGE = `npm run bench -- [--quick] [--out FILE] [--only guard,password,scale,instances]
+const USAGE = `npm run bench -- [--quick] [--out FILE] [--only guard,password,scale,instances,code]
                     [--rounds N] [--duration SECONDS] [--scale-large N] [--profile DIR]`;
 
-const SCENARIOS = ['guard', 'password', 'scale', 'instances'] as const;
+const SCENARIOS = ['guard', 'password', 'scale', 'instances', 'code'] as const;
 
 /**
  * Every server process (Sentinel on both platforms, the peer, the bcrypt limit) runs with the
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
       propagation = instances.propagation;
       proxyCpu = instances.proxyCpu;
     }
+    if (only.includes('code')) rows.push(...(await authorizationCodeScenario(context)));
   } finally {
     for (const cleanup of context.cleanups.splice(0).reverse())
       await cleanup().catch(() => undefined);

@@ -21,6 +21,11 @@ export interface NestServerConfig {
    * password-grant client, to create at start-up (scenarios 3 and 6).
    */
   seedUsers?: { prefix: string; count: number; password: string };
+  /**
+   * A public client allowed `authorization_code` and `refresh_token` with this redirect URI,
+   * created at start-up with the seeded users' ids in the ready line (scenario 7).
+   */
+  codeFlow?: { redirectUri: string };
 }
 
 /** @node-oauth/oauth2-server on Express with a Redis-backed model: `GET /open`, `GET /protected`. */

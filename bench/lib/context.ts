@@ -45,6 +45,18 @@ export interface Settings {
    */
   instancesRevocations: number;
   instancesRedis: 'cluster' | 'standalone';
+  /**
+   * Authorization code (scenario 7): redemptions (and as many refreshes) per run, connections,
+   * interleaved rounds; sign-in rounds, warm-up and users (timed like the password grant).
+   */
+  codeRequests: number;
+  codeConnections: number;
+  codeRounds: number;
+  signInRounds: number;
+  /** Seconds of bcrypt work per sign-in round (the limit's run; the sign-ins do as much). */
+  signInDurationSec: number;
+  signInWarmupSec: number;
+  signInUsers: number;
 }
 
 export const FULL: Settings = {
@@ -69,6 +81,13 @@ export const FULL: Settings = {
   scaleDurationSec: 5,
   instancesRevocations: 200,
   instancesRedis: 'cluster',
+  codeRequests: 60,
+  codeConnections: 8,
+  codeRounds: 4,
+  signInRounds: 2,
+  signInDurationSec: 10,
+  signInWarmupSec: 10,
+  signInUsers: 32,
 };
 
 export const QUICK: Settings = {
@@ -93,6 +112,13 @@ export const QUICK: Settings = {
   scaleDurationSec: 1,
   instancesRevocations: 5,
   instancesRedis: 'standalone',
+  codeRequests: 8,
+  codeConnections: 4,
+  codeRounds: 1,
+  signInRounds: 1,
+  signInDurationSec: 1,
+  signInWarmupSec: 0.25,
+  signInUsers: 4,
 };
 
 /** What every scenario gets from the orchestrator. */

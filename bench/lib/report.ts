@@ -34,6 +34,8 @@ export interface Measurement {
   roundsCpuUsPerRequest: number[];
   /** Responses by status code, all rounds together. */
   statuses: Record<string, number>;
+  /** The status that counted as success, when not any 2xx (a sign-in's `303`). */
+  okStatus?: number;
 }
 
 export interface Target {
@@ -46,7 +48,7 @@ export interface Target {
 
 export interface Row {
   id: string;
-  scenario: 1 | 2 | 3 | 4 | 5 | 6;
+  scenario: 1 | 2 | 3 | 4 | 5 | 6 | 7;
   title: string;
   platform?: Platform;
   measured: Measurement;
@@ -75,7 +77,10 @@ export class Series {
   private readonly cpuPerRequest: number[] = [];
   private rss = 0;
 
-  constructor(readonly label: string) {}
+  constructor(
+    readonly label: string,
+    private readonly okStatus?: number,
+  ) {}
 
   /** @param serverCpuSeconds CPU time the server used during the run. */
   add(result: LoadResult, serverCpuSeconds: number, peakRssMb: number): void {
@@ -111,6 +116,7 @@ export class Series {
         for (const [code, n] of Object.entries(x.statuses)) all[code] = (all[code] ?? 0) + n;
         return all;
       }, {}),
+      ...(this.okStatus === undefined ? {} : { okStatus: this.okStatus }),
     };
   }
 }
@@ -200,7 +206,9 @@ export function formatTable(rows: Row[]): string {
   const lines = rows.map((row) => {
     const m = row.measured;
     const failed = Object.entries(m.statuses)
-      .filter(([code]) => !code.startsWith('2'))
+      .filter(([code]) =>
+        m.okStatus === undefined ? !code.startsWith('2') : code !== `${m.okStatus}`,
+      )
       .map(([code, n]) => `${n}× ${code}`);
     if (m.errors > 0) failed.push(`${m.errors} errors`);
     const flagged = failed.length > 0 ? ` [${failed.join(', ')}]` : '';

@@ -118,20 +118,26 @@ async function atCost(context: BenchContext, cost: number): Promise<Row[]> {
   );
 }
 
-async function bcryptLimit(context: BenchContext, cost: number): Promise<{ rps: number }> {
+/** One run of the bcrypt-bound limit: `bcrypt.compare` of `cost`, alone on the server core. */
+export async function bcryptLimit(
+  context: BenchContext,
+  cost: number,
+  durationSec = context.settings.passwordDurationSec,
+): Promise<{ rps: number }> {
   const { settings } = context;
   const helper = await startServer(context, 'bcrypt-rate', 'bcrypt-rate', {
     kind: 'bcrypt',
     cost,
     concurrency: settings.passwordConnections,
-    durationMs: settings.passwordDurationSec * 1000,
+    durationMs: durationSec * 1000,
   });
   await helper.exited();
   const { compares, seconds } = helper.details as { compares: number; seconds: number };
   return { rps: compares / seconds };
 }
 
-function bcryptMeasurement(
+/** The limit's rounds as a baseline {@link Measurement} (req/s only). */
+export function bcryptMeasurement(
   cost: number,
   concurrency: number,
   rounds: Array<{ rps: number }>,

@@ -77,10 +77,14 @@ async function main(): Promise<void> {
   });
 
   let clientId: string | undefined;
+  let codeClientId: string | undefined;
+  const userIds: string[] = [];
   if (config.seedUsers) {
     const { prefix, count, password } = config.seedUsers;
     const users = app.get<UserRepository>(UserRepository);
-    for (let i = 0; i < count; i += 1) await users.create({ username: `${prefix}${i}`, password });
+    for (let i = 0; i < count; i += 1) {
+      userIds.push((await users.create({ username: `${prefix}${i}`, password })).id);
+    }
     const { client } = await app.get<ClientStore>(ClientStore).create({
       clientName: 'bench',
       clientType: 'public',
@@ -89,7 +93,17 @@ async function main(): Promise<void> {
     });
     clientId = client.clientId;
   }
-  console.log(`${READY} ${JSON.stringify({ clientId })}`);
+  if (config.codeFlow) {
+    const { client } = await app.get<ClientStore>(ClientStore).create({
+      clientName: 'bench code flow',
+      clientType: 'public',
+      grantTypes: ['authorization_code', 'refresh_token'],
+      scope: 'read',
+      redirectUris: [config.codeFlow.redirectUri],
+    });
+    codeClientId = client.clientId;
+  }
+  console.log(`${READY} ${JSON.stringify({ clientId, codeClientId, userIds })}`);
 }
 
 main().catch((error: unknown) => {

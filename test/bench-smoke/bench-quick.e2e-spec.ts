@@ -85,7 +85,7 @@ describe('npm run bench -- --quick', () => {
         expect(report.versions[name]).toMatch(/\d/);
       }
       expect(report.scenarios.map((row) => row.scenario).sort()).toEqual(
-        expect.arrayContaining([1, 2, 3, 4, 5, 6]),
+        expect.arrayContaining([1, 2, 3, 4, 5, 6, 7]),
       );
       const ids = report.scenarios.map((row) => row.id);
       for (const platform of ['express', 'fastify']) {
@@ -97,6 +97,8 @@ describe('npm run bench -- --quick', () => {
       }
       expect(ids).toContain('scale-p99');
       expect(ids).toContain('instances-3-vs-1');
+      expect(ids).toContain('code-vs-refresh-express');
+      expect(ids).toContain('sign-in-express-cost10');
       for (const row of report.scenarios) {
         expect(row.measured.rps).toBeGreaterThan(0);
         expect(row.measured.p99Ms).toBeGreaterThanOrEqual(row.measured.p50Ms);

@@ -31,7 +31,9 @@ export function sentinelControllers(
     [MetadataController, routes.metadataPath],
     [AuthorizationController, routes.authorizePath],
     [InteractionController, routes.authorizePath === false ? false : routes.interactionPath],
-    ...(managementPath === false ? [] : managementMounts(managementPath)),
+    ...(managementPath === false
+      ? []
+      : managementMounts(managementPath, routes.deviceAuthorizationPath !== false)),
   ];
   return mounts.flatMap(([controller, path]) =>
     path === false ? [] : [mountController(controller, path)],

@@ -6,7 +6,9 @@ import { TokenCache } from './cache/token-cache.js';
 import { Clock, systemClock } from './clock.js';
 import { PasswordHasher } from './crypto/password-hasher.js';
 import { GUARD_PROVIDERS } from './guard/guard.providers.js';
+import { DEVICE_PROVIDERS } from './device/device.providers.js';
 import { INTERACTION_PROVIDERS } from './interaction/interaction.providers.js';
+import { ManagementDeviceService } from './management/management-device.service.js';
 import { MANAGEMENT_PROVIDERS } from './management/management.providers.js';
 import type { ResolvedSentinelOptions } from './options/resolved-options.js';
 import { SentinelLifecycle } from './sentinel-lifecycle.service.js';
@@ -93,6 +95,8 @@ export interface AuthorizationServerSetup {
   management: boolean;
   /** Whether the authorization endpoint and its pages are mounted. */
   authorization: boolean;
+  /** Whether the device authorization endpoint (RFC 8628) is mounted. */
+  device: boolean;
 }
 
 /**
@@ -101,7 +105,7 @@ export interface AuthorizationServerSetup {
  * protocol endpoints' services and, when mounted, management.
  */
 export function authorizationServerProviders(setup: AuthorizationServerSetup): Provider[] {
-  const { grants, hostConnection, management, authorization } = setup;
+  const { grants, hostConnection, management, authorization, device } = setup;
   return [
     ...(hostConnection === undefined
       ? []
@@ -150,7 +154,9 @@ export function authorizationServerProviders(setup: AuthorizationServerSetup): P
     ...grantProviders(grants),
     ...TOKEN_PROVIDERS,
     ...(management ? MANAGEMENT_PROVIDERS : []),
-    ...(authorization ? INTERACTION_PROVIDERS : []),
+    ...(authorization || device ? INTERACTION_PROVIDERS : []),
+    ...(device ? DEVICE_PROVIDERS : []),
+    ...(device && management ? [ManagementDeviceService] : []),
   ];
 }
 

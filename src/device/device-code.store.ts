@@ -25,6 +25,17 @@ export const SLOW_DOWN_SECONDS = 5;
 /** The answer to a poll while the person has not decided (§3.5). */
 export type PollOutcome = { outcome: 'pending' } | { outcome: 'slow_down'; interval: number };
 
+/** How management sees a device authorization: metadata only, never a code (issue 14). */
+export interface DeviceAuthorizationSummary {
+  /** An id for management, derived from the device code's digest (it reveals neither code). */
+  id: string;
+  clientId: string;
+  scope: string[] | null;
+  status: 'pending' | 'approved' | 'denied' | 'redeemed' | 'expired';
+  requestedAt: number;
+  expiresAt: number;
+}
+
 /** What the polling state holds: the last accepted poll and the interval now in force. */
 interface PollState {
   lastPollAt: number;
@@ -42,7 +53,8 @@ interface PollState {
  *   among live ones);
  * - `dd:<device digest>` — the decision, `SET NX`: decided once;
  * - `dp:<device digest>` — the polling state, written by polls only;
- * - `dr:<device digest>` — the redemption, `SET NX`: of N concurrent redemptions one wins.
+ * - `dr:<device digest>` — the redemption, `SET NX`: of N concurrent redemptions one wins;
+ * - `dl:<client id>` — a sorted index of the client's device digests by expiry, for management.
  */
 export class DeviceCodeStore {
   constructor(private readonly store: ExpiringStore) {}
@@ -64,6 +76,12 @@ export class DeviceCodeStore {
       if (!(await this.store.setIfAbsent(`uc:${userCodeDigest}`, deviceDigest, ttlMs))) continue;
       const record: DeviceAuthorization = { ...authorization, userCodeDigest };
       await this.store.set(`dc:${deviceDigest}`, JSON.stringify(record), ttlMs);
+      await this.store.addToIndex(
+        `dl:${record.clientId}`,
+        deviceDigest,
+        record.expiresAt + RECOGNISE_EXPIRED_MS,
+        ttlMs,
+      );
       return { deviceCode, userCode };
     }
     throw new Error('No free user code was found');
@@ -154,7 +172,55 @@ export class DeviceCodeStore {
   async cancel(deviceDigest: string, authorization: DeviceAuthorization): Promise<void> {
     await this.store.delete(`uc:${authorization.userCodeDigest}`);
     await this.store.delete(`dc:${deviceDigest}`);
+    await this.store.removeFromIndex(`dl:${authorization.clientId}`, deviceDigest);
   }
+
+  /** The client's device authorizations still known (live, or expired within the grace). */
+  async listByClient(clientId: string, now: number): Promise<DeviceAuthorizationSummary[]> {
+    const digests = await this.store.indexMembers(`dl:${clientId}`, now);
+    const summaries: DeviceAuthorizationSummary[] = [];
+    for (const deviceDigest of digests) {
+      const authorization = await this.read(deviceDigest);
+      if (authorization === null || authorization.clientId !== clientId) continue;
+      summaries.push({
+        id: summaryId(deviceDigest),
+        clientId,
+        scope: authorization.scope,
+        status: await this.status(deviceDigest, authorization, now),
+        requestedAt: authorization.requestedAt,
+        expiresAt: authorization.expiresAt,
+      });
+    }
+    return summaries.sort((a, b) => b.requestedAt - a.requestedAt);
+  }
+
+  /** Cancels the client's authorization with management id `id`; `false` when there is none. */
+  async cancelById(clientId: string, id: string, now: number): Promise<boolean> {
+    for (const deviceDigest of await this.store.indexMembers(`dl:${clientId}`, now)) {
+      if (summaryId(deviceDigest) !== id) continue;
+      const authorization = await this.read(deviceDigest);
+      if (authorization === null || authorization.clientId !== clientId) return false;
+      await this.cancel(deviceDigest, authorization);
+      return true;
+    }
+    return false;
+  }
+
+  private async status(
+    deviceDigest: string,
+    authorization: DeviceAuthorization,
+    now: number,
+  ): Promise<DeviceAuthorizationSummary['status']> {
+    if (await this.wasRedeemed(deviceDigest)) return 'redeemed';
+    const decision = await this.decision(deviceDigest);
+    if (decision !== null) return decision.outcome;
+    return authorization.expiresAt <= now ? 'expired' : 'pending';
+  }
+}
+
+/** The management id of a device authorization: 128 bits of a digest of its digest. */
+function summaryId(deviceDigest: string): string {
+  return digest(`management-id ${deviceDigest}`).slice(0, 32);
 }
 
 function isPollState(value: unknown): value is PollState {

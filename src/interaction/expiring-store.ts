@@ -22,4 +22,13 @@ export interface ExpiringStore {
   /** Sets a new time to live on an existing key; nothing when it is gone. */
   expire(key: string, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Adds `member` to the sorted index under `key` with `score` (an epoch-ms expiry), and gives
+   * the index `ttlMs` to live (`ZADD` + `PEXPIRE`, one key). Used to list what belongs to one
+   * owner, e.g. a client's device authorizations.
+   */
+  addToIndex(key: string, member: string, score: number, ttlMs: number): Promise<void>;
+  /** The members of the index under `key` whose score is above `minScore`; older ones are pruned. */
+  indexMembers(key: string, minScore: number): Promise<string[]>;
+  removeFromIndex(key: string, member: string): Promise<void>;
 }

@@ -11,6 +11,7 @@ export const MAX_MEMORY_ENTRIES = 100_000;
  */
 export class MemoryExpiringStore implements ExpiringStore {
   private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+  private readonly indexes = new Map<string, { members: Map<string, number>; expiresAt: number }>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -44,6 +45,37 @@ export class MemoryExpiringStore implements ExpiringStore {
 
   async delete(key: string): Promise<void> {
     this.entries.delete(key);
+  }
+
+  async addToIndex(key: string, member: string, score: number, ttlMs: number): Promise<void> {
+    const now = this.clock.now();
+    let index = this.indexes.get(key);
+    if (index === undefined || index.expiresAt <= now) {
+      if (this.indexes.size >= MAX_MEMORY_ENTRIES) this.dropExpiredIndexes(now);
+      index = { members: new Map(), expiresAt: 0 };
+      this.indexes.set(key, index);
+    }
+    index.members.set(member, score);
+    index.expiresAt = now + ttlMs;
+  }
+
+  async indexMembers(key: string, minScore: number): Promise<string[]> {
+    const index = this.indexes.get(key);
+    if (index === undefined || index.expiresAt <= this.clock.now()) return [];
+    for (const [member, score] of index.members) {
+      if (score <= minScore) index.members.delete(member);
+    }
+    return [...index.members.keys()];
+  }
+
+  async removeFromIndex(key: string, member: string): Promise<void> {
+    this.indexes.get(key)?.members.delete(member);
+  }
+
+  private dropExpiredIndexes(now: number): void {
+    for (const [key, index] of this.indexes) {
+      if (index.expiresAt <= now) this.indexes.delete(key);
+    }
   }
 
   private live(key: string): { value: string; expiresAt: number } | undefined {

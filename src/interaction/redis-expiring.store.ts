@@ -4,7 +4,8 @@ import type { ExpiringStore } from './expiring-store.js';
 
 /**
  * {@link ExpiringStore} on Redis: `SET … PX [NX]`, `GET`, `GETDEL` (Redis 6.2+, atomic), `PEXPIRE`,
- * `DEL`, each on one key (ADR 0012). A failure is a {@link StorageUnavailableError}: the pages
+ * `DEL` and, for indexes, `ZADD` / `ZRANGE` / `ZREMRANGEBYSCORE` / `ZREM`, each on one key
+ * (ADR 0012). A failure is a {@link StorageUnavailableError}: the pages
  * answer 503 and nothing is decided (docs/security.md 18). Works with a `Cluster` client too.
  */
 export class RedisExpiringStore implements ExpiringStore {
@@ -39,6 +40,22 @@ export class RedisExpiringStore implements ExpiringStore {
 
   async delete(key: string): Promise<void> {
     await this.call(() => this.redis.del(this.keyPrefix + key));
+  }
+
+  async addToIndex(key: string, member: string, score: number, ttlMs: number): Promise<void> {
+    const full = this.keyPrefix + key;
+    await this.call(() => this.redis.zadd(full, score, member));
+    await this.call(() => this.redis.pexpire(full, ttlMs));
+  }
+
+  async indexMembers(key: string, minScore: number): Promise<string[]> {
+    const full = this.keyPrefix + key;
+    await this.call(() => this.redis.zremrangebyscore(full, '-inf', minScore));
+    return this.call(() => this.redis.zrange(full, 0, -1));
+  }
+
+  async removeFromIndex(key: string, member: string): Promise<void> {
+    await this.call(() => this.redis.zrem(this.keyPrefix + key, member));
   }
 
   private async call<T>(command: () => Promise<T>): Promise<T> {

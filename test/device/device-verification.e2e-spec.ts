@@ -480,3 +480,35 @@ describe.each(COMBINATIONS)(
     });
   },
 );
+
+/** The device pages are templates the host can replace, like the others (docs/security.md 28). */
+describe('replaceable device page templates', () => {
+  let t: AuthorizationApp;
+
+  beforeAll(async () => {
+    t = await startAuthorizationApp({
+      interaction: {
+        templates: {
+          deviceCode: (view) =>
+            `<form method="post" action="${view.form.action}">${Object.entries(view.form.hidden)
+              .map(([name, value]) => `<input type="hidden" name="${name}" value="${value}">`)
+              .join('')}</form><h1>Our own code page</h1><p>${view.error ?? ''}</p>`,
+        },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('serves the host’s deviceCode page with the same headers, and its form works', async () => {
+    const browser = new TestBrowser(t.app);
+    const page = await browser.get('/oauth/device');
+    expect(headingOf(page)).toBe('Our own code page');
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    const wrong = await enterCode(browser, 'BBBB-BBBB');
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toContain('That code was not found.');
+  });
+});

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../clock.js';
+import { digest } from '../crypto/digest.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import type { SignedIn } from '../interaction/current-user.js';
 import type { PendingRequestStore } from '../interaction/pending-request-store.js';
@@ -79,6 +80,8 @@ export class DeviceApprovalSteps {
     if (parked === null || userCode === null) return APPROVAL_EXPIRED;
     const authorization = await this.codes.read(parked.deviceDigest);
     if (authorization === null) return EXPIRED_CODE;
+    // The sealed code belongs to this authorization, or the record was tampered with.
+    if (digest(userCode) !== authorization.userCodeDigest) return APPROVAL_EXPIRED;
     const stop = await this.stopOf(parked.deviceDigest, authorization);
     if (stop !== null) return stop;
     const client = await this.clients.findById(authorization.clientId);

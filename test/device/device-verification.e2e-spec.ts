@@ -512,3 +512,27 @@ describe('replaceable device page templates', () => {
     expect(wrong.text).toContain('That code was not found.');
   });
 });
+
+/** Where the pages are mounted (sentinel.controllers.ts, ADR 0023). */
+describe('mounting the device pages', () => {
+  it('with the authorization endpoint off, the device page still signs in and signs out', async () => {
+    const t = await startAuthorizationApp({ authorizePath: false });
+    try {
+      expect((await request(t.app.getHttpServer()).get('/oauth/authorize')).status).toBe(404);
+      expect((await new TestBrowser(t.app).get('/oauth/device')).status).toBe(200);
+      const signOut = await new TestBrowser(t.app).get('/oauth/interaction/sign-out');
+      expect(signOut.status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with deviceAuthorizationPath: false there is no device page', async () => {
+    const t = await startAuthorizationApp({ deviceAuthorizationPath: false, devicePath: false });
+    try {
+      expect((await request(t.app.getHttpServer()).get('/oauth/device')).status).toBe(404);
+    } finally {
+      await t.close();
+    }
+  });
+});

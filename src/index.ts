@@ -31,6 +31,9 @@ export { BUILT_IN_PAGES } from './interaction/pages/built-in-pages.js';
 export type {
   ConsentPageView,
   ConsentScopeView,
+  DeviceCodePageView,
+  DeviceConfirmPageView,
+  DeviceDonePageView,
   ErrorPageView,
   PageForm,
   SentinelPageTemplates,

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { AuthorizationController } from './authorization/authorization.controller.js';
+import { DeviceVerificationController } from './device/device-verification.controller.js';
 import { InteractionController } from './interaction/interaction.controller.js';
 import { IntrospectionController } from './introspection/introspection.controller.js';
 import { managementMounts } from './management/management.controllers.js';
@@ -17,20 +18,28 @@ import { TokenController } from './token/token.controller.js';
  *   introspection (RFC 7662) at `introspectionPath`;
  * - server metadata (RFC 8414) at `metadataPath`, outside the route prefix;
  * - the authorization endpoint (RFC 6749 §3.1) at `authorizePath`, and its pages (sign-in,
- *   consent, sign-out) at `interactionPath`;
+ *   consent, sign-out) at `interactionPath` (also for the device flow);
+ * - the device verification page (RFC 8628 §3.3) at `devicePath`, when
+ *   `deviceAuthorizationPath` is not `false`;
  * - management at `managementPath`, when it is mounted (management-mount.ts).
  */
 export function sentinelControllers(
   routes: ResolvedSentinelOptions,
   managementPath: string | false,
 ): Type[] {
+  // The device verification page uses the interaction pages' sign-out (ADR 0023).
+  const interactive = routes.authorizePath !== false || routes.deviceAuthorizationPath !== false;
   const mounts: Array<[Type, string | false]> = [
     [TokenController, routes.tokenPath],
     [RevocationController, routes.revocationPath],
     [IntrospectionController, routes.introspectionPath],
     [MetadataController, routes.metadataPath],
     [AuthorizationController, routes.authorizePath],
-    [InteractionController, routes.authorizePath === false ? false : routes.interactionPath],
+    [InteractionController, interactive ? routes.interactionPath : false],
+    [
+      DeviceVerificationController,
+      routes.deviceAuthorizationPath === false ? false : routes.devicePath,
+    ],
     ...(managementPath === false
       ? []
       : managementMounts(managementPath, routes.deviceAuthorizationPath !== false)),

@@ -5,8 +5,9 @@ import { CACHE_PROVIDERS } from './cache/cache.providers.js';
 import { TokenCache } from './cache/token-cache.js';
 import { Clock, systemClock } from './clock.js';
 import { PasswordHasher } from './crypto/password-hasher.js';
-import { GUARD_PROVIDERS } from './guard/guard.providers.js';
+import { DEVICE_VERIFICATION_PROVIDERS } from './device/device-verification.providers.js';
 import { DEVICE_PROVIDERS } from './device/device.providers.js';
+import { GUARD_PROVIDERS } from './guard/guard.providers.js';
 import { INTERACTION_PROVIDERS } from './interaction/interaction.providers.js';
 import { ManagementDeviceService } from './management/management-device.service.js';
 import { MANAGEMENT_PROVIDERS } from './management/management.providers.js';
@@ -95,7 +96,7 @@ export interface AuthorizationServerSetup {
   management: boolean;
   /** Whether the authorization endpoint and its pages are mounted. */
   authorization: boolean;
-  /** Whether the device authorization endpoint (RFC 8628) is mounted. */
+  /** Whether the device flow (RFC 8628) and its verification page are mounted. */
   device: boolean;
 }
 
@@ -154,8 +155,9 @@ export function authorizationServerProviders(setup: AuthorizationServerSetup): P
     ...grantProviders(grants),
     ...TOKEN_PROVIDERS,
     ...(management ? MANAGEMENT_PROVIDERS : []),
+    // The device verification page signs people in like the authorization pages (ADR 0023).
     ...(authorization || device ? INTERACTION_PROVIDERS : []),
-    ...(device ? DEVICE_PROVIDERS : []),
+    ...(device ? [...DEVICE_PROVIDERS, ...DEVICE_VERIFICATION_PROVIDERS] : []),
     ...(device && management ? [ManagementDeviceService] : []),
   ];
 }

@@ -21,9 +21,25 @@ export { accountSubject, normalizeUsername } from './account-subject.js';
 
 /**
  * What a counter counts: password attempts per username or per address, failed client
- * authentications per address, management sign-ins per address and in total (ADR 0016).
+ * authentications per address, management sign-ins per address and in total (ADR 0016), and
+ * wrong device user codes per address and per browser (RFC 8628 §5.1, ADR 0023).
  */
-export type AttemptKind = 'account' | 'ip' | 'client' | 'management' | 'management-total';
+export type AttemptKind =
+  | 'account'
+  | 'ip'
+  | 'client'
+  | 'management'
+  | 'management-total'
+  | 'user-code'
+  | 'user-code-session';
+
+/** The kinds whose policy is not a `bruteForce` option: {@link BruteForceLimiter.inspect} needs it. */
+const POLICY_OF_CALLER: ReadonlySet<AttemptKind> = new Set([
+  'management',
+  'management-total',
+  'user-code',
+  'user-code-session',
+]);
 
 /** One counter an attempt charges, for callers outside the token endpoint (management). */
 export interface ChargedCounter {
@@ -155,14 +171,14 @@ export class BruteForceLimiter {
    * A counter as it stands, for operators and tests: attempts counted and the lockout end (ms).
    * `subject` is a normalized address, or for `account` what {@link accountSubject} makes.
    * `policy` is needed for the kinds that are not token-endpoint options (`management`,
-   * `management-total`).
+   * `management-total`, `user-code`, `user-code-session`).
    */
   async inspect(kind: AttemptKind, subject: string, policy?: LockoutPolicy): Promise<CounterState> {
     if (policy === undefined) {
-      if (kind === 'management' || kind === 'management-total') {
+      if (POLICY_OF_CALLER.has(kind)) {
         throw new Error(`inspect('${kind}') needs the counter's policy`);
       }
-      const configured = this.options.bruteForce[kind];
+      const configured = this.options.bruteForce[kind as 'account' | 'ip' | 'client'];
       if (configured === false) return { attempts: 0, lockedUntil: 0 };
       policy = configured;
     }

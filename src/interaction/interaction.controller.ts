@@ -1,31 +1,16 @@
 import { Get, Inject, Injectable, Param, Post, Req, Res } from '@nestjs/common';
-import { CountedPasswordCheck } from '../abuse/counted-password-check.js';
-import { clientAddress } from '../abuse/client-address.js';
 import type { PendingAuthorization } from '../authorization/pending-authorization.js';
-import { OAuthException } from '../errors/oauth.exception.js';
-import { serverOrigin } from '../metadata/request-origin.js';
-import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
-import { SENTINEL_OPTIONS } from '../sentinel.constants.js';
-import { TokenFormReader } from '../token/token-form.reader.js';
 import { AuthorizationSteps, EXPIRED_REQUEST, type Pending } from './authorization-steps.js';
-import {
-  browserCookie,
-  clearedBrowserCookie,
-  isSameOriginPost,
-  readBrowserId,
-  verifiesCsrfToken,
-} from './browser-binding.js';
-import { CSRF_FIELD, CSRF_PURPOSE } from './interaction-paths.js';
+import { clearedBrowserCookie, readBrowserId } from './browser-binding.js';
+import { CSRF_PURPOSE } from './interaction-paths.js';
 import { PENDING_AUTHORIZATIONS, SESSION_STORE } from './interaction.tokens.js';
 import { PageResponder } from './page-responder.js';
 import type { PendingRequestStore } from './pending-request-store.js';
 import type { SessionStore } from './session-store.js';
+import { SignInHandler } from './sign-in.handler.js';
 import { StepResponder } from './step-responder.js';
 
-/** The one wording for an unknown user, a wrong password and a disabled user (docs/security.md 29). */
-export const SIGN_IN_FAILED = 'The username or password is not right. Try again.';
-/** The one wording of a lockout, whichever counter it was (docs/security.md 13). */
-export const SIGN_IN_LOCKED = 'Too many failed attempts. Wait a moment, then try again.';
+export { SIGN_IN_FAILED, SIGN_IN_LOCKED } from './sign-in.handler.js';
 
 /**
  * The pages a person sees between `/authorize` and the answer, under `interactionPath`
@@ -47,17 +32,15 @@ export class InteractionController {
     private readonly steps: AuthorizationSteps,
     private readonly stepResponder: StepResponder,
     private readonly pages: PageResponder,
-    private readonly formReader: TokenFormReader,
-    private readonly passwords: CountedPasswordCheck,
+    private readonly forms: SignInHandler,
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     @Inject(PENDING_AUTHORIZATIONS)
     private readonly pending: PendingRequestStore<PendingAuthorization>,
-    @Inject(SENTINEL_OPTIONS) private readonly options: ResolvedSentinelOptions,
   ) {}
 
   @Get('sign-out')
   async signOutPage(@Req() request: unknown, @Res() response: unknown): Promise<void> {
-    if (this.hostLogin(response)) return;
+    if (this.forms.refusedForHostLogin(response)) return;
     const browserId = readBrowserId(request);
     const action = this.stepResponder.paths.signOut();
     if (browserId === undefined) {
@@ -71,10 +54,10 @@ export class InteractionController {
 
   @Post('sign-out')
   async signOut(@Req() request: unknown, @Res() response: unknown): Promise<void> {
-    if (this.hostLogin(response)) return;
+    if (this.forms.refusedForHostLogin(response)) return;
     try {
-      const form = await this.checkedForm(request, CSRF_PURPOSE.signOut);
-      if (form === null) return this.forged(response);
+      const form = await this.forms.checkedForm(request, CSRF_PURPOSE.signOut);
+      if (form === null) return this.forms.forged(response);
       await this.sessions.end(readBrowserId(request));
       const cookie = clearedBrowserCookie(this.pages.cookieScope(request));
       const view = {
@@ -109,31 +92,20 @@ export class InteractionController {
     @Req() request: unknown,
     @Res() response: unknown,
   ): Promise<void> {
-    if (this.hostLogin(response)) return;
+    if (this.forms.refusedForHostLogin(response)) return;
     try {
-      const form = await this.checkedForm(request, CSRF_PURPOSE.signIn(id));
-      if (form === null) return this.forged(response);
+      const form = await this.forms.checkedForm(request, CSRF_PURPOSE.signIn(id));
+      if (form === null) return this.forms.forged(response);
       const pending = await this.find(id);
       if (pending === null) return this.pages.error(response, 400, EXPIRED_REQUEST);
       const step = await this.steps.next(pending, request);
       if (step.kind !== 'sign-in')
         return this.stepResponder.respond(step, pending, request, response);
-      const username = form.username ?? '';
-      const password = form.password;
-      if (username === '' || password === undefined) {
-        const failure = { message: 'Enter your username and password.', status: 400, username };
-        return this.stepResponder.respond(step, pending, request, response, failure);
-      }
-      const outcome = await this.checkPassword(username, password, request);
+      const outcome = await this.forms.signIn(form, request);
       if (outcome.kind === 'refused') {
-        const failure = { ...outcome.failure, username };
-        return this.stepResponder.respond(step, pending, request, response, failure);
+        return this.stepResponder.respond(step, pending, request, response, outcome.failure);
       }
-      // The previous id (anonymous, or another user's session) is never reused (docs/security.md 26).
-      await this.sessions.end(readBrowserId(request));
-      const sessionId = await this.sessions.start(outcome.userId);
-      const cookie = browserCookie(sessionId, this.pages.cookieScope(request));
-      this.pages.redirect(response, this.stepResponder.paths.request(id), cookie);
+      this.pages.redirect(response, this.stepResponder.paths.request(id), outcome.cookie);
     } catch (error) {
       this.pages.failure(response, error);
     }
@@ -146,8 +118,8 @@ export class InteractionController {
     @Res() response: unknown,
   ): Promise<void> {
     try {
-      const form = await this.checkedForm(request, CSRF_PURPOSE.consent(id));
-      if (form === null) return this.forged(response);
+      const form = await this.forms.checkedForm(request, CSRF_PURPOSE.consent(id));
+      if (form === null) return this.forms.forged(response);
       const pending = await this.find(id);
       if (pending === null) return this.pages.error(response, 400, EXPIRED_REQUEST);
       if (form.decision !== 'allow' && form.decision !== 'deny') {
@@ -174,63 +146,5 @@ export class InteractionController {
   private async find(id: string): Promise<Pending | null> {
     const request = await this.pending.find(id);
     return request === null ? null : { id, request };
-  }
-
-  /**
-   * The form of a post from this server's own page, or `null` when it is not: a foreign
-   * `Origin` / `Sec-Fetch-Site`, or a CSRF token missing or not this browser's for `purpose`.
-   */
-  private async checkedForm(
-    request: unknown,
-    purpose: string,
-  ): Promise<Record<string, string> | null> {
-    if (!isSameOriginPost(request, serverOrigin(this.options.issuer, request))) return null;
-    const form = await this.formReader.read(request, []);
-    return verifiesCsrfToken(readBrowserId(request), purpose, form[CSRF_FIELD]) ? form : null;
-  }
-
-  /** Checks the credentials as the password grant does (docs/security.md 29). */
-  private async checkPassword(
-    username: string,
-    password: string,
-    request: unknown,
-  ): Promise<
-    | { kind: 'signed-in'; userId: string }
-    | {
-        kind: 'refused';
-        failure: { message: string; status: number; headers?: Record<string, string> };
-      }
-  > {
-    let user;
-    try {
-      user = await this.passwords.verify(username, password, clientAddress(request));
-    } catch (error) {
-      if (error instanceof OAuthException && error.getStatus() === 429) {
-        const failure = { message: SIGN_IN_LOCKED, status: 429, headers: { ...error.headers } };
-        return { kind: 'refused', failure };
-      }
-      throw error;
-    }
-    if (user === null)
-      return { kind: 'refused', failure: { message: SIGN_IN_FAILED, status: 401 } };
-    return { kind: 'signed-in', userId: user.id };
-  }
-
-  private forged(response: unknown): void {
-    this.pages.error(response, 403, {
-      title: 'This form has expired',
-      message:
-        'It was not sent from this page in this browser (cookies must be enabled). Go back to the app and start again.',
-    });
-  }
-
-  /** The built-in sign-in and sign-out do not exist when the host app's login is used. */
-  private hostLogin(response: unknown): boolean {
-    if (this.options.interaction.login === undefined) return false;
-    this.pages.error(response, 404, {
-      title: 'Not here',
-      message: 'Signing in and out is handled by the application.',
-    });
-    return true;
   }
 }

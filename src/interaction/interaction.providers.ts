@@ -18,6 +18,7 @@ import { PageResponder } from './page-responder.js';
 import { PendingRequestStore } from './pending-request-store.js';
 import { RedisExpiringStore } from './redis-expiring.store.js';
 import { SessionStore } from './session-store.js';
+import { SignInHandler } from './sign-in.handler.js';
 import { StepResponder } from './step-responder.js';
 
 /**
@@ -36,9 +37,11 @@ export function expiringStore(
 }
 
 /**
- * The authorization endpoint's and the interaction pages' providers (mounted when
- * `authorizePath` is not `false`): sessions and pending requests, the host's login (when
- * `interaction.login` is given), the steps, the page answers, request validation and codes.
+ * The authorization endpoint's and the interaction pages' providers, mounted when
+ * `authorizePath` or `deviceAuthorizationPath` is not `false` (the device verification page
+ * reuses the sign-in, sessions and page rules, ADR 0023): sessions and pending requests, the
+ * host's login (when `interaction.login` is given), the steps, the page answers and sign-in,
+ * request validation and codes.
  */
 export const INTERACTION_PROVIDERS: Provider[] = [
   {
@@ -70,6 +73,7 @@ export const INTERACTION_PROVIDERS: Provider[] = [
   AuthorizationSteps,
   PageResponder,
   StepResponder,
+  SignInHandler,
   AuthorizationRequestValidator,
   AuthorizationCodeIssuer,
   AuthorizationCompletion,

@@ -19,9 +19,17 @@ export class PendingRequestStore<T> {
   ) {}
 
   /** Parks `request` under a new id, returned for the browser. */
-  async park(request: T): Promise<string> {
+  park(request: T): Promise<string> {
+    return this.parkFor(() => request);
+  }
+
+  /**
+   * Parks what `make` builds from the new id — for a record that seals a value with it (the
+   * device approval's user code, ADR 0023) — and returns the id.
+   */
+  async parkFor(make: (id: string) => T): Promise<string> {
     const id = newSecretId();
-    await this.store.set(digest(id), JSON.stringify(request), this.ttlSeconds * 1000);
+    await this.store.set(digest(id), JSON.stringify(make(id)), this.ttlSeconds * 1000);
     return id;
   }
 

@@ -5,7 +5,7 @@ import type { AuthorizationStep, Pending } from './authorization-steps.js';
 import { CurrentUser } from './current-user.js';
 import { browserCookie, csrfToken, newBrowserId, readBrowserId } from './browser-binding.js';
 import { CSRF_FIELD, CSRF_PURPOSE, InteractionPaths } from './interaction-paths.js';
-import { PageResponder } from './page-responder.js';
+import { PageResponder, type PageExtras } from './page-responder.js';
 import { redirectSource } from './pages/page-headers.js';
 import type { PageForm } from './pages/page-views.js';
 
@@ -50,26 +50,12 @@ export class StepResponder {
       const host = this.currentUser.host;
       return this.pages.redirect(response, host!.signInUrl(this.paths.request(id), request));
     }
-    const existing = readBrowserId(request);
-    const browserId = existing ?? newBrowserId();
-    const extras = {
-      cookie:
-        existing === undefined
-          ? browserCookie(browserId, this.pages.cookieScope(request))
-          : undefined,
-      // The form's redirect chain may end at the client (page-headers.ts).
-      formTarget: redirectSource(pending.request.redirectUri),
-      headers: failure?.headers,
-    };
+    const formTarget = redirectSource(pending.request.redirectUri);
     if (step.kind === 'sign-in') {
-      const view = {
-        form: this.form(this.paths.signIn(id), browserId, CSRF_PURPOSE.signIn(id)),
-        clientName: step.client.clientName,
-        username: failure?.username ?? '',
-        error: failure?.message,
-      };
-      return this.pages.page(response, failure?.status ?? 200, 'signIn', view, extras);
+      const page = { action: this.paths.signIn(id), purpose: CSRF_PURPOSE.signIn(id), formTarget };
+      return this.signInPage(response, request, step.client.clientName, page, failure);
     }
+    const { browserId, extras } = this.browserBinding(request, { formTarget });
     const view = {
       form: this.form(this.paths.consent(id), browserId, CSRF_PURPOSE.consent(id)),
       clientName: step.client.clientName,
@@ -86,6 +72,48 @@ export class StepResponder {
           : undefined,
     };
     return this.pages.page(response, 200, 'consent', view, extras);
+  }
+
+  /**
+   * The built-in sign-in page for `clientName`, its form posting to `page.action` with the CSRF
+   * token of `page.purpose`: the authorization request's and the device verification's
+   * (RFC 8628 §3.3) alike. `failure` is the last attempt's, shown with its status and headers.
+   */
+  signInPage(
+    response: unknown,
+    request: unknown,
+    clientName: string,
+    page: { action: string; purpose: string; formTarget?: string },
+    failure?: SignInFailure,
+  ): void {
+    const { browserId, extras } = this.browserBinding(request, {
+      formTarget: page.formTarget,
+      headers: failure?.headers,
+    });
+    const view = {
+      form: this.form(page.action, browserId, page.purpose),
+      clientName,
+      username: failure?.username ?? '',
+      error: failure?.message,
+    };
+    this.pages.page(response, failure?.status ?? 200, 'signIn', view, extras);
+  }
+
+  /**
+   * The browser's id that a page's CSRF tokens are bound to, and the page extras that set the
+   * cookie when the browser has none yet (ADR 0018).
+   */
+  browserBinding(
+    request: unknown,
+    extras: PageExtras = {},
+  ): { browserId: string; extras: PageExtras } {
+    const existing = readBrowserId(request);
+    const browserId = existing ?? newBrowserId();
+    const cookie =
+      existing === undefined
+        ? browserCookie(browserId, this.pages.cookieScope(request))
+        : undefined;
+    return { browserId, extras: { ...extras, cookie } };
   }
 
   /** A form posting to `action` with the CSRF token of `purpose` for this browser. */

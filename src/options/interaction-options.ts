@@ -21,6 +21,9 @@ const TEMPLATE_NAMES: ReadonlyArray<keyof SentinelPageTemplates> = [
   'consent',
   'error',
   'signOut',
+  'deviceCode',
+  'deviceConfirm',
+  'deviceDone',
 ];
 
 /** `authorizationCode` with its defaults (docs/security.md 24–25). */

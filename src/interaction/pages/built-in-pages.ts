@@ -1,9 +1,9 @@
 import { escapeHtml } from './escape-html.js';
-import { PAGE_STYLES } from './page-styles.js';
+import { deviceCodePage, deviceConfirmPage, deviceDonePage } from './device-pages.js';
+import { document, hiddenFields, switchAccount } from './page-layout.js';
 import type {
   ConsentPageView,
   ErrorPageView,
-  PageForm,
   SentinelPageTemplates,
   SignInPageView,
   SignedOutPageView,
@@ -19,6 +19,9 @@ export const BUILT_IN_PAGES: SentinelPageTemplates = {
   consent: consentPage,
   error: errorPage,
   signOut: signOutPage,
+  deviceCode: deviceCodePage,
+  deviceConfirm: deviceConfirmPage,
+  deviceDone: deviceDonePage,
 };
 
 function signInPage(view: SignInPageView): string {
@@ -79,11 +82,6 @@ ${view.signOut === undefined ? '' : switchAccount(view.username, view.signOut)}`
   );
 }
 
-function switchAccount(username: string, signOut: PageForm): string {
-  return `<div class="account"><span>Not ${escapeHtml(username)}?</span>
-<form method="post" action="${escapeHtml(signOut.action)}">${hiddenFields(signOut)}<button type="submit" class="link">Sign out</button></form></div>`;
-}
-
 function errorPage(view: ErrorPageView): string {
   return document(
     view.title,
@@ -109,32 +107,4 @@ ${hiddenFields(view.form)}
 <div class="actions"><button type="submit" class="primary" autofocus>Sign out</button></div>
 </form>`,
   );
-}
-
-function hiddenFields(form: PageForm): string {
-  return Object.entries(form.hidden)
-    .map(
-      ([name, value]) =>
-        `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
-    )
-    .join('\n');
-}
-
-function document(title: string, content: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style>${PAGE_STYLES}</style>
-</head>
-<body>
-<main class="card">
-<div class="brand"><span class="logo" aria-hidden="true">◆</span><span>Sign-in</span></div>
-${content}
-</main>
-</body>
-</html>`;
 }

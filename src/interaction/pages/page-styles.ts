@@ -64,5 +64,11 @@ button {
 .account { display: flex; justify-content: space-between; align-items: center; gap: 12px;
   margin-top: 20px; padding-top: 16px; border-top: 1px solid var(--line); color: var(--muted); font-size: 13px; }
 .account form { margin: 0; }
+.hint { color: var(--muted); font-size: 13px; margin: 6px 0 0; }
+.code-input { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 20px;
+  letter-spacing: .12em; text-transform: uppercase; text-align: center; }
+.code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-weight: 600;
+  letter-spacing: .08em; padding: 2px 6px; border-radius: 6px; background: var(--accent-soft); color: var(--text); }
+.device-code { color: var(--muted); }
 footer { margin-top: 20px; color: var(--muted); font-size: 12px; }
 `;

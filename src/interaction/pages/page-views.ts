@@ -61,6 +61,38 @@ export interface SignedOutPageView {
   form: PageForm;
 }
 
+/** The device verification page where a person types a device's user code (RFC 8628 §3.3). @publicApi */
+export interface DeviceCodePageView {
+  form: PageForm;
+  /** The code to fill in: from `?user_code=` (`verification_uri_complete`) or the last attempt. */
+  userCode: string;
+  /** What was wrong with the last attempt, in plain words; `undefined` on the first visit. */
+  error?: string;
+}
+
+/** The confirmation of a device authorization (RFC 8628 §3.3): Allow or Deny. @publicApi */
+export interface DeviceConfirmPageView {
+  /** Posts `decision=allow` or `decision=deny`. */
+  form: PageForm;
+  clientName: string;
+  /** The signed-in user's name, so a shared computer's wrong account is noticed. */
+  username: string;
+  /** Every scope the device would get; empty when it asks for none. */
+  scopes: readonly ConsentScopeView[];
+  /** The user code as the device shows it (`WDJB-MJHT`), to compare with the screen. */
+  userCode: string;
+  /** When the device asked, in words: `just now`, `2 minutes ago`. */
+  requestedAgo: string;
+  /** A sign-out form, to switch accounts; `undefined` with the host app's login. */
+  signOut?: PageForm;
+}
+
+/** After the person answered a device authorization. @publicApi */
+export interface DeviceDonePageView {
+  outcome: 'approved' | 'denied';
+  clientName: string;
+}
+
 /**
  * The pages of the interaction layer. Each returns a full HTML document. Replace any of them
  * through `interaction.templates`; the rest stay built in. Pages are served with a strict
@@ -73,4 +105,7 @@ export interface SentinelPageTemplates {
   consent(view: ConsentPageView): string;
   error(view: ErrorPageView): string;
   signOut(view: SignedOutPageView): string;
+  deviceCode(view: DeviceCodePageView): string;
+  deviceConfirm(view: DeviceConfirmPageView): string;
+  deviceDone(view: DeviceDonePageView): string;
 }

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { AuthorizationController } from './authorization/authorization.controller.js';
+import { DeviceAuthorizationController } from './device/device-authorization.controller.js';
 import { InteractionController } from './interaction/interaction.controller.js';
 import { IntrospectionController } from './introspection/introspection.controller.js';
 import { managementMounts } from './management/management.controllers.js';
@@ -18,6 +19,7 @@ import { TokenController } from './token/token.controller.js';
  * - server metadata (RFC 8414) at `metadataPath`, outside the route prefix;
  * - the authorization endpoint (RFC 6749 §3.1) at `authorizePath`, and its pages (sign-in,
  *   consent, sign-out) at `interactionPath`;
+ * - the device authorization endpoint (RFC 8628 §3.1) at `deviceAuthorizationPath`;
  * - management at `managementPath`, when it is mounted (management-mount.ts).
  */
 export function sentinelControllers(
@@ -31,6 +33,7 @@ export function sentinelControllers(
     [MetadataController, routes.metadataPath],
     [AuthorizationController, routes.authorizePath],
     [InteractionController, routes.authorizePath === false ? false : routes.interactionPath],
+    [DeviceAuthorizationController, routes.deviceAuthorizationPath],
     ...(managementPath === false ? [] : managementMounts(managementPath)),
   ];
   return mounts.flatMap(([controller, path]) =>

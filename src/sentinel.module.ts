@@ -191,6 +191,7 @@ function withAuthorizationServer(
         hostConnection: setup.hostConnection,
         management: managementPath !== false,
         authorization: setup.routesResolved.authorizePath !== false,
+        device: setup.routesResolved.deviceAuthorizationPath !== false,
       }),
     ],
     exports: [

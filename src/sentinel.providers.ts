@@ -5,6 +5,8 @@ import { CACHE_PROVIDERS } from './cache/cache.providers.js';
 import { TokenCache } from './cache/token-cache.js';
 import { Clock, systemClock } from './clock.js';
 import { PasswordHasher } from './crypto/password-hasher.js';
+import { DEVICE_PROVIDERS } from './device/device.providers.js';
+import { DeviceAuthorizationService } from './device/device-authorization.service.js';
 import { GUARD_PROVIDERS } from './guard/guard.providers.js';
 import { INTERACTION_PROVIDERS } from './interaction/interaction.providers.js';
 import { MANAGEMENT_PROVIDERS } from './management/management.providers.js';
@@ -93,6 +95,8 @@ export interface AuthorizationServerSetup {
   management: boolean;
   /** Whether the authorization endpoint and its pages are mounted. */
   authorization: boolean;
+  /** Whether the device authorization endpoint (RFC 8628) is mounted. */
+  device: boolean;
 }
 
 /**
@@ -101,7 +105,7 @@ export interface AuthorizationServerSetup {
  * protocol endpoints' services and, when mounted, management.
  */
 export function authorizationServerProviders(setup: AuthorizationServerSetup): Provider[] {
-  const { grants, hostConnection, management, authorization } = setup;
+  const { grants, hostConnection, management, authorization, device } = setup;
   return [
     ...(hostConnection === undefined
       ? []
@@ -151,6 +155,7 @@ export function authorizationServerProviders(setup: AuthorizationServerSetup): P
     ...TOKEN_PROVIDERS,
     ...(management ? MANAGEMENT_PROVIDERS : []),
     ...(authorization ? INTERACTION_PROVIDERS : []),
+    ...(device ? [...DEVICE_PROVIDERS, DeviceAuthorizationService] : []),
   ];
 }
 

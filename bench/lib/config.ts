@@ -21,6 +21,12 @@ export interface NestServerConfig {
    * password-grant client, to create at start-up (scenarios 3 and 6).
    */
   seedUsers?: { prefix: string; count: number; password: string };
+  /**
+   * Scenario 7 (device polling): create a public client allowed the device grant (RFC 8628),
+   * and count every MongoDB operation the process issues (a Mongoose debug hook), served at
+   * `GET /bench/mongo-ops`.
+   */
+  device?: { interval: number };
 }
 
 /** @node-oauth/oauth2-server on Express with a Redis-backed model: `GET /open`, `GET /protected`. */

@@ -8,15 +8,17 @@ import { machineInfo, projectRoot, testServices, versions } from './lib/project.
 import { formatTable, writeReport, type Row } from './lib/report.js';
 import type { PropagationObservation } from './lib/propagation.js';
 import { authorizationCodeScenario } from './scenarios/authorization-code.js';
+import { deviceScenario, type DevicePollingObservation } from './scenarios/device.js';
 import { guardScenarios } from './scenarios/guard.js';
 import { instancesScenario, type ProxyCpuObservation } from './scenarios/instances.js';
 import { passwordScenario } from './scenarios/password.js';
 import { scaleScenario, type LookupObservation } from './scenarios/scale.js';
 
-const USAGE = `npm run bench -- [--quick] [--out FILE] [--only guard,password,scale,instances,code]
+const USAGE = `npm run bench -- [--quick] [--out FILE]
+                    [--only guard,password,scale,instances,code,device]
                     [--rounds N] [--duration SECONDS] [--scale-large N] [--profile DIR]`;
 
-const SCENARIOS = ['guard', 'password', 'scale', 'instances', 'code'] as const;
+const SCENARIOS = ['guard', 'password', 'scale', 'instances', 'code', 'device'] as const;
 
 /**
  * Every server process (Sentinel on both platforms, the peer, the bcrypt limit) runs with the
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
   let observations: LookupObservation[] = [];
   let propagation: PropagationObservation | undefined;
   let proxyCpu: ProxyCpuObservation | undefined;
+  let devicePolling: DevicePollingObservation[] | undefined;
   try {
     if (only.includes('guard')) rows.push(...(await guardScenarios(context)));
     if (only.includes('password')) rows.push(...(await passwordScenario(context)));
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
       proxyCpu = instances.proxyCpu;
     }
     if (only.includes('code')) rows.push(...(await authorizationCodeScenario(context)));
+    if (only.includes('device')) devicePolling = await deviceScenario(context);
   } finally {
     for (const cleanup of context.cleanups.splice(0).reverse())
       await cleanup().catch(() => undefined);
@@ -159,7 +163,10 @@ async function main(): Promise<void> {
     generatedAt: new Date().toISOString(),
     mode: settings.mode,
     durationSec: Math.round((Date.now() - started) / 1000),
-    valid: invalid.length === 0 && (propagation?.failures ?? 0) === 0,
+    valid:
+      invalid.length === 0 &&
+      (propagation?.failures ?? 0) === 0 &&
+      (devicePolling ?? []).every((observation) => observation.failures === 0),
     machine: {
       ...machineInfo(),
       pinning,
@@ -174,6 +181,7 @@ async function main(): Promise<void> {
       ferretdbTokenLookup: observations,
       revocationPropagation: propagation,
       instancesProxyCpu: proxyCpu,
+      devicePolling,
     },
   };
   writeReport(out, report);
@@ -195,6 +203,24 @@ async function main(): Promise<void> {
     console.log(
       `The proxy's CPU share of one core: ${proxyCpu.threeInstances} with 3 instances, ` +
         `${proxyCpu.oneInstance} with 1`,
+    );
+  }
+  for (const d of devicePolling ?? []) {
+    const passes = d.passes
+      .map(
+        (p) =>
+          `${p.pass} pass ${p.polls} polls at ${p.pollsPerSec}/s (` +
+          Object.entries(p.answers)
+            .map(([answer, a]) => `${answer} ${a.count}: p50 ${a.p50Ms} ms, p99 ${a.p99Ms} ms`)
+            .join('; ') +
+          ')',
+      )
+      .join('; ');
+    console.log(
+      `Device polling (${d.platform}, ${d.codes} codes × ${d.rounds} rounds, ${d.connections} ` +
+        `connections): ${passes}; MongoDB operations while polling ` +
+        `${JSON.stringify(d.mongoOpsWhilePolling)}, beyond client authentication ` +
+        `${d.mongoOpsBeyondClientAuthentication}; failures ${d.failures}`,
     );
   }
   if (invalid.length > 0) {

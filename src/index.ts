@@ -74,6 +74,8 @@ export type {
 } from './introspection/introspection-response.js';
 export type { AuthorizationServerMetadata } from './metadata/authorization-server-metadata.js';
 export { AuthorizationServerMetadataService } from './metadata/metadata.service.js';
+export { DEVICE_CODE_GRANT_TYPE } from './device/device-grant-type.js';
+export type { DeviceAuthorizationResponse } from './device/device-authorization.service.js';
 
 export {
   UserRepository,

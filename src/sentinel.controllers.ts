@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { AuthorizationController } from './authorization/authorization.controller.js';
 import { DeviceVerificationController } from './device/device-verification.controller.js';
+import { DeviceAuthorizationController } from './device/device-authorization.controller.js';
 import { InteractionController } from './interaction/interaction.controller.js';
 import { IntrospectionController } from './introspection/introspection.controller.js';
 import { managementMounts } from './management/management.controllers.js';
@@ -19,8 +20,8 @@ import { TokenController } from './token/token.controller.js';
  * - server metadata (RFC 8414) at `metadataPath`, outside the route prefix;
  * - the authorization endpoint (RFC 6749 §3.1) at `authorizePath`, and its pages (sign-in,
  *   consent, sign-out) at `interactionPath` (also for the device flow);
- * - the device verification page (RFC 8628 §3.3) at `devicePath`, when
- *   `deviceAuthorizationPath` is not `false`;
+ * - the device authorization endpoint (RFC 8628 §3.1) at `deviceAuthorizationPath`, and the
+ *   device verification page (§3.3) at `devicePath` when it is not `false`;
  * - management at `managementPath`, when it is mounted (management-mount.ts).
  */
 export function sentinelControllers(
@@ -36,6 +37,7 @@ export function sentinelControllers(
     [MetadataController, routes.metadataPath],
     [AuthorizationController, routes.authorizePath],
     [InteractionController, interactive ? routes.interactionPath : false],
+    [DeviceAuthorizationController, routes.deviceAuthorizationPath],
     [
       DeviceVerificationController,
       routes.deviceAuthorizationPath === false ? false : routes.devicePath,

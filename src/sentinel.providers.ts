@@ -5,6 +5,7 @@ import { CACHE_PROVIDERS } from './cache/cache.providers.js';
 import { TokenCache } from './cache/token-cache.js';
 import { Clock, systemClock } from './clock.js';
 import { PasswordHasher } from './crypto/password-hasher.js';
+import { DeviceAuthorizationService } from './device/device-authorization.service.js';
 import { DEVICE_VERIFICATION_PROVIDERS } from './device/device-verification.providers.js';
 import { DEVICE_PROVIDERS } from './device/device.providers.js';
 import { GUARD_PROVIDERS } from './guard/guard.providers.js';
@@ -157,7 +158,9 @@ export function authorizationServerProviders(setup: AuthorizationServerSetup): P
     ...(management ? MANAGEMENT_PROVIDERS : []),
     // The device verification page signs people in like the authorization pages (ADR 0023).
     ...(authorization || device ? INTERACTION_PROVIDERS : []),
-    ...(device ? [...DEVICE_PROVIDERS, ...DEVICE_VERIFICATION_PROVIDERS] : []),
+    ...(device
+      ? [...DEVICE_PROVIDERS, DeviceAuthorizationService, ...DEVICE_VERIFICATION_PROVIDERS]
+      : []),
     ...(device && management ? [ManagementDeviceService] : []),
   ];
 }

@@ -26,6 +26,12 @@ export interface NestServerConfig {
    * created at start-up with the seeded users' ids in the ready line (scenario 7).
    */
   codeFlow?: { redirectUri: string };
+  /**
+   * Scenario 8 (device polling): create a public client allowed the device grant (RFC 8628),
+   * and count every MongoDB operation the process issues (a Mongoose debug hook), served at
+   * `GET /bench/mongo-ops`.
+   */
+  device?: { interval: number };
 }
 
 /** @node-oauth/oauth2-server on Express with a Redis-backed model: `GET /open`, `GET /protected`. */

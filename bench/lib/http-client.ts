@@ -13,9 +13,20 @@ export interface Exchange {
  * polling loop pays one round trip per poll and no connection set-up.
  */
 export class HttpClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4, timeout: IDLE_MS });
+  private readonly agent: Agent;
 
-  constructor(readonly port: number) {}
+  /** @param maxSockets connections kept to the server (requests beyond them queue). */
+  constructor(
+    readonly port: number,
+    maxSockets = 4,
+  ) {
+    this.agent = new Agent({ keepAlive: true, maxSockets, timeout: IDLE_MS });
+  }
+
+  /** A plain GET. */
+  getPlain(path: string): Promise<Exchange> {
+    return this.send('GET', path, {});
+  }
 
   get(path: string, bearer: string): Promise<Exchange> {
     return this.send('GET', path, { authorization: `Bearer ${bearer}` });

@@ -10,6 +10,8 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import mongoose from 'mongoose';
+import { DEVICE_CODE_GRANT_TYPE } from '../../src/device/device-grant-type.js';
 import { ClientStore, OAuthGuard, SentinelModule, UserRepository } from '../../src/index.js';
 import { PAYLOAD, READY, readConfig, type NestServerConfig } from '../lib/config.js';
 
@@ -20,6 +22,12 @@ class AllowGuard implements CanActivate {
     return true;
   }
 }
+
+/**
+ * MongoDB operations this process issued, by `collection.method`: every Sentinel store reaches
+ * MongoDB through Mongoose collections, whose global debug hook sees each call (scenario 8).
+ */
+const mongoOps: Record<string, number> = {};
 
 /**
  * The app under test: a host controller with the same handler three times — unguarded, behind a
@@ -44,10 +52,22 @@ class BenchController {
   protected(): typeof PAYLOAD {
     return PAYLOAD;
   }
+
+  /** The MongoDB operation counts so far (scenario 8 reads them before and after polling). */
+  @Get('bench/mongo-ops')
+  ops(): Record<string, number> {
+    return mongoOps;
+  }
 }
 
 async function main(): Promise<void> {
   const config = readConfig<NestServerConfig>('nest');
+  if (config.device) {
+    mongoose.set('debug', (collection: string, method: string) => {
+      const key = `${collection}.${method}`;
+      mongoOps[key] = (mongoOps[key] ?? 0) + 1;
+    });
+  }
   @Module({
     imports: [
       SentinelModule.forRoot({
@@ -59,6 +79,7 @@ async function main(): Promise<void> {
         keyPrefix: config.keyPrefix,
         localCache: config.localCache,
         bcryptCost: config.bcryptCost,
+        ...(config.device ? { deviceCode: { interval: config.device.interval } } : {}),
       }),
     ],
     controllers: [BenchController],
@@ -102,6 +123,15 @@ async function main(): Promise<void> {
       redirectUris: [config.codeFlow.redirectUri],
     });
     codeClientId = client.clientId;
+  }
+  if (config.device) {
+    const { client } = await app.get<ClientStore>(ClientStore).create({
+      clientName: 'bench device',
+      clientType: 'public',
+      grantTypes: [DEVICE_CODE_GRANT_TYPE],
+      scope: 'read',
+    });
+    clientId = client.clientId;
   }
   console.log(`${READY} ${JSON.stringify({ clientId, codeClientId, userIds })}`);
 }

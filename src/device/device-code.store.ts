@@ -55,6 +55,8 @@ interface PollState {
  * - `dp:<device digest>` — the polling state, written by polls only;
  * - `dr:<device digest>` — the redemption, `SET NX`: of N concurrent redemptions one wins;
  * - `dl:<client id>` — a sorted index of the client's device digests by expiry, for management.
+ * - `dx:<device digest>` — set by a redemption that lost: the winner looks for it after issuing
+ *   (ADR 0022, as the authorization code grant does).
  */
 export class DeviceCodeStore {
   constructor(private readonly store: ExpiringStore) {}
@@ -166,6 +168,20 @@ export class DeviceCodeStore {
   /** Whether the authorization was redeemed already. */
   async wasRedeemed(deviceDigest: string): Promise<boolean> {
     return (await this.store.get(`dr:${deviceDigest}`)) !== null;
+  }
+
+  /**
+   * Marks a second redemption (reuse), before the family is revoked, so the winner — which
+   * looks with {@link wasReused} after its tokens are stored — revokes them too when this
+   * raced ahead of its insert.
+   */
+  async recordReuse(deviceDigest: string, now: number, keepMs: number): Promise<void> {
+    await this.store.set(`dx:${deviceDigest}`, String(now), keepMs);
+  }
+
+  /** Whether a second redemption was recorded ({@link recordReuse}). */
+  async wasReused(deviceDigest: string): Promise<boolean> {
+    return (await this.store.get(`dx:${deviceDigest}`)) !== null;
   }
 
   /** Ends an authorization (management cancels it): its codes stop working at once. */

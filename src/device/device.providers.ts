@@ -6,8 +6,9 @@ import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 import { SENTINEL_OPTIONS, SENTINEL_REDIS } from '../sentinel.constants.js';
 import { DeviceCodeStore } from './device-code.store.js';
 
-/** DI token of the {@link DeviceCodeStore}. */
-export const DEVICE_CODES = 'SENTINEL:DEVICE_CODES';
+import { DEVICE_CODES } from './device.tokens.js';
+
+export { DEVICE_CODES };
 
 /**
  * The device flow's providers (RFC 8628), mounted when `deviceAuthorizationPath` is not

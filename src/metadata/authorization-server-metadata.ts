@@ -1,5 +1,6 @@
 import { AUTHORIZATION_CODE } from '../authorization/authorization-request.validator.js';
 import { PKCE_METHOD } from '../authorization/pkce.js';
+import { DEVICE_CODE_GRANT_TYPE } from '../device/device-grant-type.js';
 import type { ResolvedSentinelOptions } from '../options/resolved-options.js';
 
 /** Client authentication methods of the token and revocation endpoints (RFC 7591 §2 names). */
@@ -21,6 +22,8 @@ export interface AuthorizationServerMetadata {
   revocation_endpoint_auth_methods_supported?: string[];
   introspection_endpoint?: string;
   introspection_endpoint_auth_methods_supported?: string[];
+  /** RFC 8628 §4: the device authorization endpoint, when it is mounted. */
+  device_authorization_endpoint?: string;
   /**
    * Always present: omitted it would mean `["authorization_code", "implicit"]` (§2), neither of
    * which this server offers. Empty when the token endpoint is disabled.
@@ -45,7 +48,12 @@ export interface MetadataSource {
   origin: string;
   options: Pick<
     ResolvedSentinelOptions,
-    'tokenPath' | 'revocationPath' | 'introspectionPath' | 'scopesSupported' | 'authorizePath'
+    | 'tokenPath'
+    | 'revocationPath'
+    | 'introspectionPath'
+    | 'scopesSupported'
+    | 'authorizePath'
+    | 'deviceAuthorizationPath'
   >;
   /** The grant types the token endpoint dispatches to. */
   grantTypes: readonly string[];
@@ -69,9 +77,12 @@ export function buildMetadata(source: MetadataSource): AuthorizationServerMetada
   if (options.tokenPath !== false) {
     document.token_endpoint = `${origin}${options.tokenPath}`;
     document.token_endpoint_auth_methods_supported = [...CLIENT_AUTH_METHODS];
-    // A code can only come from the authorization endpoint.
+    // A code can only come from the authorization endpoint, a device code only from the
+    // device authorization endpoint (RFC 8628 §3.1).
     document.grant_types_supported = source.grantTypes.filter(
-      (grantType) => grantType !== AUTHORIZATION_CODE || options.authorizePath !== false,
+      (grantType) =>
+        (grantType !== AUTHORIZATION_CODE || options.authorizePath !== false) &&
+        (grantType !== DEVICE_CODE_GRANT_TYPE || options.deviceAuthorizationPath !== false),
     );
   }
   if (options.revocationPath !== false) {
@@ -81,6 +92,9 @@ export function buildMetadata(source: MetadataSource): AuthorizationServerMetada
   if (options.introspectionPath !== false) {
     document.introspection_endpoint = `${origin}${options.introspectionPath}`;
     document.introspection_endpoint_auth_methods_supported = [...INTROSPECTION_AUTH_METHODS];
+  }
+  if (options.deviceAuthorizationPath !== false) {
+    document.device_authorization_endpoint = `${origin}${options.deviceAuthorizationPath}`;
   }
   if (options.scopesSupported !== undefined) {
     document.scopes_supported = [...options.scopesSupported];
@@ -97,6 +111,7 @@ const FIELD_ORDER: ReadonlyArray<keyof AuthorizationServerMetadata> = [
   'revocation_endpoint_auth_methods_supported',
   'introspection_endpoint',
   'introspection_endpoint_auth_methods_supported',
+  'device_authorization_endpoint',
   'grant_types_supported',
   'response_types_supported',
   'response_modes_supported',

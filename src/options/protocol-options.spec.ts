@@ -127,7 +127,13 @@ describe('buildMetadata (RFC 8414 §2)', () => {
   const base = {
     issuer: 'https://a.example',
     origin: 'https://a.example',
-    grantTypes: ['authorization_code', 'password', 'refresh_token', 'client_credentials'] as const,
+    grantTypes: [
+      'authorization_code',
+      'password',
+      'refresh_token',
+      'client_credentials',
+      'urn:ietf:params:oauth:grant-type:device_code',
+    ] as const,
   };
 
   it('lists what is enabled, in RFC order, with the REQUIRED response_types_supported', () => {
@@ -141,6 +147,7 @@ describe('buildMetadata (RFC 8414 §2)', () => {
       'revocation_endpoint_auth_methods_supported',
       'introspection_endpoint',
       'introspection_endpoint_auth_methods_supported',
+      'device_authorization_endpoint',
       'grant_types_supported',
       'response_types_supported',
       'response_modes_supported',
@@ -153,8 +160,23 @@ describe('buildMetadata (RFC 8414 §2)', () => {
       response_modes_supported: ['query'],
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
+      device_authorization_endpoint: 'https://a.example/oauth/device_authorization',
       grant_types_supported: base.grantTypes,
     });
+  });
+
+  it('without the device authorization endpoint (RFC 8628 §4), offers no device grant', () => {
+    const document = buildMetadata({
+      ...base,
+      options: resolveSentinelOptions({ deviceAuthorizationPath: false }),
+    });
+    expect(document.device_authorization_endpoint).toBeUndefined();
+    expect(document.grant_types_supported).toEqual([
+      'authorization_code',
+      'password',
+      'refresh_token',
+      'client_credentials',
+    ]);
   });
 
   it('without the authorization endpoint, offers no response type and no authorization_code', () => {
@@ -169,6 +191,7 @@ describe('buildMetadata (RFC 8414 §2)', () => {
       'password',
       'refresh_token',
       'client_credentials',
+      'urn:ietf:params:oauth:grant-type:device_code',
     ]);
   });
 
@@ -180,6 +203,7 @@ describe('buildMetadata (RFC 8414 §2)', () => {
         revocationPath: false,
         introspectionPath: false,
         authorizePath: false,
+        deviceAuthorizationPath: false,
       }),
     });
     expect(document).toEqual({

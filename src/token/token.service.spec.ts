@@ -48,7 +48,7 @@ describe('TokenService dispatch (docs/security.md "The password grant")', () => 
     expect(result).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
   });
 
-  it.each(['implicit', 'urn:ietf:params:oauth:grant-type:device_code', 'token'])(
+  it.each(['implicit', 'urn:ietf:params:oauth:grant-type:saml2-bearer', 'token'])(
     'answers grant_type=%s with unsupported_grant_type',
     async (grantType) => {
       const result = await oauthError(

@@ -10,13 +10,14 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type request from 'supertest';
+import request from 'supertest';
 import { digest } from '../../src/crypto/digest.js';
 import { generateToken } from '../../src/crypto/token-generator.js';
 import type { DeviceCodeStore } from '../../src/device/device-code.store.js';
-import { DEVICE_CODES } from '../../src/device/device.providers.js';
+import { DEVICE_CODE_GRANT_TYPE } from '../../src/device/device-grant-type.js';
+import { DEVICE_CODES } from '../../src/device/device.tokens.js';
+import type { Clock } from '../../src/clock.js';
 import type { HostLogin, HostLoginState } from '../../src/interaction/host-login.js';
-import { GrantRegistry } from '../../src/token/grants/grant-registry.js';
 import {
   formsOf,
   type AuthorizationApp,
@@ -24,17 +25,11 @@ import {
 } from '../authorization/authorization-testing.js';
 
 /** RFC 8628 §3.4. */
-export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+export const DEVICE_GRANT = DEVICE_CODE_GRANT_TYPE;
 
-/**
- * The grant types of a device client: the device grant once it is registered (the token side
- * of issue 14 registers it); until then `authorization_code`, as the verification page does not
- * read the client's grant types (the device endpoint and the token endpoint do).
- */
-export function deviceClientGrants(app: INestApplication): string[] {
-  return app.get(GrantRegistry).grantTypes.includes(DEVICE_GRANT)
-    ? [DEVICE_GRANT]
-    : ['authorization_code'];
+/** The grant types of a device client (RFC 8628 §3.4). */
+export function deviceClientGrants(_app: INestApplication): string[] {
+  return [DEVICE_CODE_GRANT_TYPE];
 }
 
 /** A device authorization as `POST /device_authorization` would store it (RFC 8628 §3.2). */
@@ -133,4 +128,53 @@ export class CookieLogin implements HostLogin {
   signInUrl(returnTo: string): string {
     return `/account/sign-in?return_to=${encodeURIComponent(returnTo)}`;
   }
+}
+
+export { DEVICE_CODE_GRANT_TYPE };
+
+/** Fields as form parameters, leaving out the `undefined` ones. */
+function form(fields: Record<string, string | undefined>): string {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined) body.set(name, value);
+  }
+  return body.toString();
+}
+
+/** `POST /oauth/device_authorization` (RFC 8628 §3.1). */
+export function startDeviceAuthorization(
+  app: INestApplication,
+  fields: Record<string, string | undefined>,
+  auth?: string,
+): request.Test {
+  const req = request(app.getHttpServer()).post('/oauth/device_authorization').type('form');
+  if (auth !== undefined) req.set('Authorization', auth);
+  return req.send(form(fields));
+}
+
+/** A device's poll of the token endpoint (RFC 8628 §3.4). */
+export function pollToken(
+  app: INestApplication,
+  fields: Record<string, string | undefined>,
+  auth?: string,
+): request.Test {
+  const req = request(app.getHttpServer()).post('/oauth/token').type('form');
+  if (auth !== undefined) req.set('Authorization', auth);
+  return req.send(form({ grant_type: DEVICE_CODE_GRANT_TYPE, ...fields }));
+}
+
+/**
+ * The person's decision, recorded directly in the store the way the verification page does
+ * (`DeviceCodeStore.decide`). `false` when the store refused it (decided already, expired).
+ */
+export async function decide(
+  app: INestApplication,
+  clock: Clock,
+  deviceCode: string,
+  decision: { outcome: 'approved'; userId: string; scope: string } | { outcome: 'denied' },
+): Promise<boolean> {
+  const store = app.get<DeviceCodeStore>(DEVICE_CODES);
+  const found = await store.findByDeviceCode(deviceCode);
+  if (found === null) throw new Error('No such device code');
+  return store.decide(found.deviceDigest, found.authorization, decision, clock.now());
 }

@@ -129,6 +129,7 @@ describe.each(BACKENDS)('A host grant in the registry (%s)', (_name, backendOpti
       'password',
       'refresh_token',
       'client_credentials',
+      'urn:ietf:params:oauth:grant-type:device_code',
       OTP_GRANT,
     ]);
   });
@@ -143,7 +144,7 @@ describe.each(BACKENDS)('A host grant in the registry (%s)', (_name, backendOpti
     expect(res.body).toMatchObject({
       error: 'invalid_input',
       field: 'grant_types',
-      message: `grant_types must only contain authorization_code, password, refresh_token, client_credentials, ${OTP_GRANT}`,
+      message: `grant_types must only contain authorization_code, password, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code, ${OTP_GRANT}`,
     });
   });
 

@@ -73,11 +73,13 @@ describe.each(BACKENDS)(
         revocation_endpoint_auth_methods_supported: ALL_AUTH,
         introspection_endpoint: `${ISSUER}/oauth/introspect`,
         introspection_endpoint_auth_methods_supported: SECRET_AUTH,
+        device_authorization_endpoint: `${ISSUER}/oauth/device_authorization`,
         grant_types_supported: [
           'authorization_code',
           'password',
           'refresh_token',
           'client_credentials',
+          'urn:ietf:params:oauth:grant-type:device_code',
         ],
         response_types_supported: ['code'],
         response_modes_supported: ['query'],

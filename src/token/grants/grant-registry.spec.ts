@@ -27,8 +27,13 @@ describe('GrantRegistry', () => {
       'password',
       'refresh_token',
       'client_credentials',
+      'urn:ietf:params:oauth:grant-type:device_code',
     ]);
     expect(registry.requiresConfidentialClient('client_credentials')).toBe(true);
+    // RFC 8628 §5.6: devices are usually public clients.
+    expect(
+      registry.requiresConfidentialClient('urn:ietf:params:oauth:grant-type:device_code'),
+    ).toBe(false);
     expect(registry.requiresConfidentialClient('password')).toBe(false);
     expect(registry.has('implicit')).toBe(false);
   });
@@ -38,7 +43,7 @@ describe('GrantRegistry', () => {
       { grantType: 'urn:example:params:oauth:grant-type:otp', useClass: ExampleGrant },
       { grantType: 'magic_link', useClass: ExampleGrant, confidentialClientsOnly: true },
     ]);
-    expect(registry.grantTypes.slice(4)).toEqual([
+    expect(registry.grantTypes.slice(5)).toEqual([
       'urn:example:params:oauth:grant-type:otp',
       'magic_link',
     ]);

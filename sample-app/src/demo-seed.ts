@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { ClientStore, UserRepository } from '../../src/index.js';
+import { ClientStore, DEVICE_CODE_GRANT_TYPE, UserRepository } from '../../src/index.js';
 import { DEMO_CALLBACK_PATH, DemoClient } from './demo/demo-client.js';
 
 export interface DemoData {
@@ -29,7 +29,8 @@ export async function seedDemoData(app: INestApplication, webPort?: number): Pro
   const { client } = await clients.create({
     clientName: 'Demo app',
     clientType: 'public',
-    grantTypes: ['password', 'refresh_token'],
+    // The curl walkthrough's password grant, and the device flow's printed lines (RFC 8628).
+    grantTypes: ['password', 'refresh_token', DEVICE_CODE_GRANT_TYPE],
     scope: DEMO_SCOPE,
   });
   if (webPort === undefined) return { username: 'demo', password, clientId: client.clientId };

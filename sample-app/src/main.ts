@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { resolveSentinelOptions } from '../../src/options/resolve-options.js';
+import { DEVICE_CODE_GRANT_TYPE } from '../../src/index.js';
 import { AppModule } from './app.module.js';
 import { demoPathsOf } from './demo/demo-client.js';
 import { seedDemoData, type DemoData } from './demo-seed.js';
@@ -38,6 +39,7 @@ export async function bootstrap(env: NodeJS.ProcessEnv = process.env, print = co
     print('For the README walkthrough, paste:');
     print(`  ${walkthroughExports(base, demo)}\n`);
     if (webDemo) printWebDemo(port, demo, print);
+    printDeviceFlow(config, base, demo, print);
   }
   printManagement(config, base, print);
   return { app, base };
@@ -59,6 +61,29 @@ function printWebDemo(port: number, demo: DemoData, print: (line: string) => voi
   print('Try the sign-in flow in a browser (authorization code grant with PKCE):');
   print(
     `  open http://localhost:${port}/demo and sign in as "${demo.username}" / "${demo.password}"\n`,
+  );
+}
+
+/** The device flow (RFC 8628) with curl for the device and the browser for the person. */
+function printDeviceFlow(
+  config: SampleConfig,
+  base: string,
+  demo: DemoData,
+  print: (line: string) => void,
+): void {
+  const { deviceAuthorizationPath, devicePath, tokenPath } = resolveSentinelOptions(
+    config.sentinel,
+  );
+  if (deviceAuthorizationPath === false || devicePath === false || tokenPath === false) return;
+  print('Sign in a device (device authorization grant, RFC 8628): start it with');
+  print(`  curl -s -X POST ${base}${deviceAuthorizationPath} -d client_id=${demo.clientId}`);
+  print(
+    `then open ${base}${devicePath}, type the user_code, sign in as "${demo.username}" and ` +
+      'allow; the device polls with',
+  );
+  print(
+    `  curl -s -X POST ${base}${tokenPath} -d grant_type=${DEVICE_CODE_GRANT_TYPE} ` +
+      `-d client_id=${demo.clientId} -d device_code=<device_code>\n`,
   );
 }
 

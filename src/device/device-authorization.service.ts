@@ -81,6 +81,7 @@ export class DeviceAuthorizationService {
         requestedAt: now,
         expiresAt: now + codeTtl * 1000,
         familyId: generateToken(),
+        publicClient: client.clientType === 'public',
       },
       now,
     );

@@ -15,6 +15,11 @@ export interface DeviceAuthorization {
   expiresAt: number;
   /** The token family the tokens will share, so a second redemption can revoke them. */
   familyId: string;
+  /**
+   * Set when the client is public (it has no secret): its pending polls are then answered
+   * from this record before the token endpoint looks the client up (ADR 0022, "Polling").
+   */
+  publicClient?: boolean;
 }
 
 /** What the person decided on the verification page. */
@@ -32,7 +37,8 @@ export function isDeviceAuthorization(value: unknown): value is DeviceAuthorizat
     typeof v.userCodeDigest === 'string' &&
     typeof v.requestedAt === 'number' &&
     typeof v.expiresAt === 'number' &&
-    typeof v.familyId === 'string'
+    typeof v.familyId === 'string' &&
+    (v.publicClient === undefined || typeof v.publicClient === 'boolean')
   );
 }
 

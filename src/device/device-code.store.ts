@@ -210,6 +210,21 @@ export class DeviceCodeStore {
     return summaries.sort((a, b) => b.requestedAt - a.requestedAt);
   }
 
+  /**
+   * Cancels every device authorization of a client (the client was deleted or no longer lists
+   * the device grant), so none of its codes is answered again. Returns how many.
+   */
+  async cancelAllOfClient(clientId: string, now: number): Promise<number> {
+    let cancelled = 0;
+    for (const deviceDigest of await this.store.indexMembers(`dl:${clientId}`, now)) {
+      const authorization = await this.read(deviceDigest);
+      if (authorization === null || authorization.clientId !== clientId) continue;
+      await this.cancel(deviceDigest, authorization);
+      cancelled++;
+    }
+    return cancelled;
+  }
+
   /** Cancels the client's authorization with management id `id`; `false` when there is none. */
   async cancelById(clientId: string, id: string, now: number): Promise<boolean> {
     for (const deviceDigest of await this.store.indexMembers(`dl:${clientId}`, now)) {

@@ -1,4 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Clock } from '../clock.js';
+import type { DeviceCodeStore } from '../device/device-code.store.js';
+import { DEVICE_CODE_GRANT_TYPE } from '../device/device-grant-type.js';
+import { DEVICE_CODES } from '../device/device.tokens.js';
 import { ClientStore } from '../storage/client-store.js';
 import { ConsentStore } from '../storage/consent-store.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
@@ -29,6 +33,8 @@ export class ManagementClientsService {
     @Inject(ClientStore) private readonly clients: ClientStore,
     @Inject(ConsentStore) private readonly consents: ConsentStore,
     private readonly revocation: TokenRevocationService,
+    @Inject(Clock) private readonly clock: Clock,
+    @Optional() @Inject(DEVICE_CODES) private readonly devices: DeviceCodeStore | null = null,
   ) {}
 
   async create(dto: CreateClientDto): Promise<ClientView> {
@@ -62,6 +68,7 @@ export class ManagementClientsService {
       firstParty: dto.first_party,
     });
     if (!client) throw notFound();
+    if (!client.grantTypes.includes(DEVICE_CODE_GRANT_TYPE)) await this.cancelDeviceCodes(clientId);
     return clientView(client);
   }
 
@@ -87,8 +94,18 @@ export class ManagementClientsService {
     if (!client) throw notFound();
     await this.revocation.revokeByClient(client.clientId);
     await this.consents.revokeAllOfClient(client.clientId);
+    await this.cancelDeviceCodes(client.clientId);
     if (!(await this.clients.delete(client.clientId))) throw notFound();
     await this.revocation.revokeByClient(client.clientId);
+  }
+
+  /**
+   * Ends the client's device authorizations (RFC 8628), whose pending polls are answered
+   * without a client lookup (ADR 0022): a deleted client, or one that no longer lists the
+   * device grant, gets no further answer from them.
+   */
+  private async cancelDeviceCodes(clientId: string): Promise<void> {
+    await this.devices?.cancelAllOfClient(clientId, this.clock.now());
   }
 }
 

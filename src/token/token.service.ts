@@ -3,7 +3,9 @@ import type { RequestOrigin } from '../abuse/client-address.js';
 import { OAuthException } from '../errors/oauth.exception.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import type { Grant, TokenForm, TokenResponse } from './grants/grant.js';
+import { DeviceCodeGrant } from './grants/device-code.grant.js';
 import { TOKEN_GRANTS } from './grants/grant-providers.js';
+import { DEVICE_CODE_GRANT_TYPE } from '../device/device-grant-type.js';
 
 /**
  * The token endpoint's decision flow (RFC 6749 §3.2): authenticate the client first — so an
@@ -14,6 +16,11 @@ import { TOKEN_GRANTS } from './grants/grant-providers.js';
  *   `unsupported_grant_type`;
  * - a grant type the client does not list → 400 `unauthorized_client` (grants are allowed per
  *   client; docs/security.md "The password grant").
+ *
+ * One exception to "client first": a public client's poll of a pending device code is answered
+ * from the code's record, without the client lookup, so polling touches Redis only
+ * ({@link DeviceCodeGrant.answerPendingPoll}, ADR 0022). Any other device poll, and any poll
+ * with an `Authorization` header, takes the normal path.
  */
 @Injectable()
 export class TokenService {
@@ -34,6 +41,11 @@ export class TokenService {
     origin: RequestOrigin = {},
     request: unknown = undefined,
   ): Promise<TokenResponse> {
+    if (form.grant_type === DEVICE_CODE_GRANT_TYPE && authorization === undefined) {
+      const grant = this.grants.get(DEVICE_CODE_GRANT_TYPE);
+      const pending = grant instanceof DeviceCodeGrant ? await grant.answerPendingPoll(form) : null;
+      if (pending !== null) throw pending;
+    }
     const client = await this.clientAuthenticator.authenticate(form, authorization, origin);
     const grantType = form.grant_type;
     if (grantType === undefined)

@@ -97,6 +97,44 @@ export class DeviceCodeGrant implements Grant {
     throw OAuthException.authorizationPending();
   }
 
+  /**
+   * The answer to a public client's poll of a pending code, before the token endpoint looks the
+   * client up (ADR 0022, "Polling"): `authorization_pending` or `slow_down` when `device_code`
+   * is a live, undecided code issued to the public client named by `client_id`; `null`
+   * otherwise (unknown, another client's, decided, expired, a confidential client), and the
+   * request then takes the normal path. The 256-bit device code identifies the poll as well as
+   * the client id does, so the answer reveals nothing the normal path would not; the client
+   * record is not needed because management cancels a client's device authorizations when it
+   * deletes the client or removes the grant. Reads Redis or memory only.
+   */
+  async answerPendingPoll(form: GrantContext['form']): Promise<OAuthException | null> {
+    const codes = this.codes;
+    const { device_code: deviceCode, client_id: clientId } = form;
+    if (codes === null || codes === undefined || deviceCode === undefined) return null;
+    if (clientId === undefined || form.client_secret !== undefined) return null;
+    const found = await codes.findByDeviceCode(deviceCode);
+    if (found === null) return null;
+    const { deviceDigest, authorization } = found;
+    const now = this.clock.now();
+    if (
+      authorization.publicClient !== true ||
+      authorization.clientId !== clientId ||
+      authorization.expiresAt <= now ||
+      (await codes.decision(deviceDigest)) !== null
+    ) {
+      return null;
+    }
+    const poll = await codes.poll(
+      deviceDigest,
+      authorization,
+      this.options.deviceCode.interval,
+      now,
+    );
+    return poll.outcome === 'slow_down'
+      ? OAuthException.slowDown(poll.interval)
+      : OAuthException.authorizationPending();
+  }
+
   /** Step 2: one redemption of an approved code. */
   private async collect(
     codes: DeviceCodeStore,

@@ -219,8 +219,8 @@ async function main(): Promise<void> {
     console.log(
       `Device polling (${d.platform}, ${d.codes} codes × ${d.rounds} rounds, ${d.connections} ` +
         `connections): ${passes}; MongoDB operations while polling ` +
-        `${JSON.stringify(d.mongoOpsWhilePolling)}, beyond client authentication ` +
-        `${d.mongoOpsBeyondClientAuthentication}; failures ${d.failures}`,
+        `${JSON.stringify(d.mongoOpsWhilePolling)} (not sentinel_clients: ` +
+        `${d.mongoOpsBeyondClientAuthentication}); failures ${d.failures}`,
     );
   }
   if (invalid.length > 0) {

@@ -189,10 +189,7 @@ export class DeviceVerificationController {
       if (form === null) return this.forms.forged(response);
       const decision = form.decision;
       if (decision !== 'allow' && decision !== 'deny') {
-        return this.pages.error(response, 400, {
-          title: 'Choose Allow or Deny',
-          message: 'Go back and press one of the two buttons.',
-        });
+        return this.forms.missingDecision(response);
       }
       const approval = await this.steps.open(id);
       if (approval.kind === 'stop') return this.stop(response, approval);

@@ -123,10 +123,7 @@ export class InteractionController {
       const pending = await this.find(id);
       if (pending === null) return this.pages.error(response, 400, EXPIRED_REQUEST);
       if (form.decision !== 'allow' && form.decision !== 'deny') {
-        return this.pages.error(response, 400, {
-          title: 'Choose Allow or Deny',
-          message: 'Go back and press one of the two buttons.',
-        });
+        return this.forms.missingDecision(response);
       }
       const signedIn = await this.steps.freshSignIn(pending.request, request);
       if (signedIn === null) {

@@ -96,6 +96,17 @@ export class SignInHandler {
   }
 
   /**
+   * The Allow/Deny form of the consent or device confirmation page came without either
+   * answer: a 400 page, nothing decided.
+   */
+  missingDecision(response: unknown): void {
+    this.pages.error(response, 400, {
+      title: 'Choose Allow or Deny',
+      message: 'Go back and press one of the two buttons.',
+    });
+  }
+
+  /**
    * With the host app's login the built-in sign-in and sign-out do not exist: answers 404 and
    * returns `true` then.
    */

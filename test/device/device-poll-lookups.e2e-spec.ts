@@ -61,7 +61,12 @@ describe.each(COMBINATIONS)(
       await t?.close();
     });
 
+    /** The client-store spies of the running test, restored after it even when it fails. */
+    let spies: Array<{ mockRestore(): void }> = [];
+
     afterEach(() => {
+      for (const spy of spies) spy.mockRestore();
+      spies = [];
       t.clock.advanceSeconds(60);
     });
 
@@ -69,13 +74,18 @@ describe.each(COMBINATIONS)(
     function countLookups(): void {
       lookups = 0;
       const clients = t.app.get<ClientStore>(ClientStore);
-      for (const method of ['findById', 'verifySecret'] as const) {
-        const original = clients[method].bind(clients);
-        jest.spyOn(clients, method).mockImplementation(async (...args: [string, string]) => {
+      const findById = clients.findById.bind(clients);
+      const verifySecret = clients.verifySecret.bind(clients);
+      spies.push(
+        jest.spyOn(clients, 'findById').mockImplementation(async (clientId) => {
           lookups++;
-          return (original as (...a: [string, string]) => Promise<SentinelClient | null>)(...args);
-        });
-      }
+          return findById(clientId);
+        }),
+        jest.spyOn(clients, 'verifySecret').mockImplementation(async (clientId, secret) => {
+          lookups++;
+          return verifySecret(clientId, secret);
+        }),
+      );
     }
 
     async function start(client: SentinelClient, auth?: string): Promise<string> {
@@ -102,7 +112,6 @@ describe.each(COMBINATIONS)(
       const again = await pollToken(t.app, { client_id: device.clientId, device_code: deviceCode });
       expect(again.body.error).toBe('authorization_pending');
       expect(lookups).toBe(0);
-      jest.restoreAllMocks();
     });
 
     it('a confidential client is authenticated first, as before', async () => {
@@ -118,7 +127,6 @@ describe.each(COMBINATIONS)(
       });
       expect(unauthenticated.status).toBe(401);
       expect(unauthenticated.body.error).toBe('invalid_client');
-      jest.restoreAllMocks();
     });
 
     it('every other poll gets the answers of the normal path', async () => {
@@ -150,7 +158,6 @@ describe.each(COMBINATIONS)(
       });
       expect(tokens.status).toBe(200);
       expect(lookups).toBeGreaterThan(0);
-      jest.restoreAllMocks();
     });
 
     it('management cancels the device codes of a client that loses the grant or is deleted', async () => {

@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  Body,
-  Controller,
-  Global,
-  Injectable,
-  Module,
-  Post,
-  Query,
-  Res,
-  type INestApplication,
-} from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { HostLogin, HostLoginState } from '../../src/interaction/host-login.js';
+import { CookieLogin, HostAccountModule, HostSessions } from './host-login-app.js';
 import type { SentinelClient } from '../../src/storage/client-store.js';
 import { callApi } from '../module/module-testing.js';
 import {
@@ -28,56 +18,6 @@ import {
 } from './authorization-testing.js';
 
 const WEB = 'https://app.example.com/callback';
-
-/** The host app's own sessions: a cookie `host_sid` → the signed-in user. */
-@Injectable()
-class HostSessions {
-  readonly sessions = new Map<string, HostLoginState>();
-}
-
-/** The host app's own login form (a stand-in for Passport, express-session …). */
-@Controller('account')
-class HostAccountController {
-  constructor(private readonly sessions: HostSessions) {}
-
-  /** Signs `userId` in and sends the browser back to `return_to` (a path only). */
-  @Post('login')
-  login(
-    @Body() body: { user_id: string },
-    @Query('return_to') returnTo: string,
-    @Res({ passthrough: true }) response: { header(name: string, value: string): void },
-  ): { returnTo: string } {
-    const sid = randomUUID();
-    this.sessions.sessions.set(sid, { userId: body.user_id, signedInAt: new Date() });
-    response.header('Set-Cookie', `host_sid=${sid}; Path=/; HttpOnly; SameSite=Lax`);
-    // A real host validates return_to as a local path before redirecting to it.
-    return { returnTo: returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/' };
-  }
-}
-
-@Global()
-@Module({
-  providers: [HostSessions],
-  exports: [HostSessions],
-  controllers: [HostAccountController],
-})
-class HostAccountModule {}
-
-/** The port, as a provider class that injects the host's own service. */
-@Injectable()
-class CookieLogin implements HostLogin {
-  constructor(private readonly sessions: HostSessions) {}
-
-  currentUser(request: unknown): HostLoginState | null {
-    const cookie = (request as { headers: Record<string, string | undefined> }).headers.cookie;
-    const sid = /(?:^|; )host_sid=([^;]+)/.exec(cookie ?? '')?.[1];
-    return sid === undefined ? null : (this.sessions.sessions.get(sid) ?? null);
-  }
-
-  signInUrl(returnTo: string): string {
-    return `/account/sign-in?return_to=${encodeURIComponent(returnTo)}`;
-  }
-}
 
 /**
  * The host app's own login instead of the built-in page (the HostLogin port, issue 13): the

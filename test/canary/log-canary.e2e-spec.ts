@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { LoggerService } from '@nestjs/common';
+import { CapturingLogger, render } from './capturing-logger.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -25,41 +25,6 @@ import {
 // while every line the module logs (Nest Logger and the console) is captured. No line may
 // contain a password, token, client secret, Authorization header value, authorization code,
 // PKCE verifier, session or browser id, pending-request id or CSRF token used in the run.
-
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  private keep(level: string, message: unknown, rest: unknown[]): void {
-    this.lines.push([level, message, ...rest].map(render).join(' '));
-  }
-  log(message: unknown, ...rest: unknown[]) {
-    this.keep('log', message, rest);
-  }
-  error(message: unknown, ...rest: unknown[]) {
-    this.keep('error', message, rest);
-  }
-  warn(message: unknown, ...rest: unknown[]) {
-    this.keep('warn', message, rest);
-  }
-  debug(message: unknown, ...rest: unknown[]) {
-    this.keep('debug', message, rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]) {
-    this.keep('verbose', message, rest);
-  }
-  fatal(message: unknown, ...rest: unknown[]) {
-    this.keep('fatal', message, rest);
-  }
-}
-
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Error) return `${value.name}: ${value.message}\n${value.stack ?? ''}`;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
 
 const ADMIN = { username: 'canary-admin', password: 'canary-admin-password-7f3a' };
 const PASSWORD = 'canary-user-password-91be';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import { CapturingLogger, render } from '../canary/capturing-logger.js';
 import { Test } from '@nestjs/testing';
 import { Clock, ClientStore, SentinelModule, UserRepository } from '../../src/index.js';
 import { normalizeUserCode } from '../../src/device/user-code.js';
@@ -13,42 +14,6 @@ import {
   pollToken,
   startDeviceAuthorization,
 } from './device-testing.js';
-
-/** Every line the module logs, through Nest's Logger and the console. */
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  private keep(level: string, message: unknown, rest: unknown[]): void {
-    this.lines.push([level, message, ...rest].map(render).join(' '));
-  }
-  log(message: unknown, ...rest: unknown[]) {
-    this.keep('log', message, rest);
-  }
-  error(message: unknown, ...rest: unknown[]) {
-    this.keep('error', message, rest);
-  }
-  warn(message: unknown, ...rest: unknown[]) {
-    this.keep('warn', message, rest);
-  }
-  debug(message: unknown, ...rest: unknown[]) {
-    this.keep('debug', message, rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]) {
-    this.keep('verbose', message, rest);
-  }
-  fatal(message: unknown, ...rest: unknown[]) {
-    this.keep('fatal', message, rest);
-  }
-}
-
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Error) return `${value.name}: ${value.message}\n${value.stack ?? ''}`;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
 
 /**
  * docs/security.md 35: the token side of the device flow — every answer of both endpoints, a

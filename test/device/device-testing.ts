@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Global,
-  Injectable,
-  Module,
-  Post,
-  Query,
-  Res,
-  type INestApplication,
-} from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { digest } from '../../src/crypto/digest.js';
 import { generateToken } from '../../src/crypto/token-generator.js';
@@ -17,7 +6,6 @@ import type { DeviceCodeStore } from '../../src/device/device-code.store.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../../src/device/device-grant-type.js';
 import { DEVICE_CODES } from '../../src/device/device.tokens.js';
 import type { Clock } from '../../src/clock.js';
-import type { HostLogin, HostLoginState } from '../../src/interaction/host-login.js';
 import {
   formsOf,
   type AuthorizationApp,
@@ -82,53 +70,7 @@ export function alertOf(page: request.Response): string {
   return /<p class="error" role="alert"[^>]*>([\s\S]*?)<\/p>/.exec(page.text)?.[1] ?? '';
 }
 
-/** The host app's own sessions: a cookie `host_sid` → the signed-in user (host-login.e2e-spec.ts). */
-@Injectable()
-export class HostSessions {
-  readonly sessions = new Map<string, HostLoginState>();
-}
-
-/** The host app's own login form (a stand-in for Passport, express-session …). */
-@Controller('account')
-class HostAccountController {
-  constructor(private readonly sessions: HostSessions) {}
-
-  @Post('login')
-  login(
-    @Body() body: { user_id: string },
-    @Query('return_to') returnTo: string,
-    @Res({ passthrough: true }) response: { header(name: string, value: string): void },
-  ): { returnTo: string } {
-    const sid = randomUUID();
-    this.sessions.sessions.set(sid, { userId: body.user_id, signedInAt: new Date() });
-    response.header('Set-Cookie', `host_sid=${sid}; Path=/; HttpOnly; SameSite=Lax`);
-    return { returnTo: returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/' };
-  }
-}
-
-@Global()
-@Module({
-  providers: [HostSessions],
-  exports: [HostSessions],
-  controllers: [HostAccountController],
-})
-export class HostAccountModule {}
-
-/** The HostLogin port on the host's cookie. */
-@Injectable()
-export class CookieLogin implements HostLogin {
-  constructor(private readonly sessions: HostSessions) {}
-
-  currentUser(request: unknown): HostLoginState | null {
-    const cookie = (request as { headers: Record<string, string | undefined> }).headers.cookie;
-    const sid = /(?:^|; )host_sid=([^;]+)/.exec(cookie ?? '')?.[1];
-    return sid === undefined ? null : (this.sessions.sessions.get(sid) ?? null);
-  }
-
-  signInUrl(returnTo: string): string {
-    return `/account/sign-in?return_to=${encodeURIComponent(returnTo)}`;
-  }
-}
+export { CookieLogin, HostAccountModule, HostSessions } from '../authorization/host-login-app.js';
 
 export { DEVICE_CODE_GRANT_TYPE };
 
